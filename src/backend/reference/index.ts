@@ -1,0 +1,38 @@
+/**
+ * The reference backend: plain TypeScript loops, readable and slow. It is the oracle every faster
+ * backend is tested against, and the only one that runs float64 (for finite-difference checks).
+ */
+import type { Kernels } from "../kernels.js";
+import { unary, unaryBackward } from "./activations.js";
+import { accumulate, affineScalar, broadcastBinary, sumAxis } from "./elementwise.js";
+import { gather, scatterAdd } from "./embedding.js";
+import { gemm } from "./gemm.js";
+import { layerNorm, layerNormBackward } from "./layer-norm.js";
+import { copyBlocks, permute } from "./layout.js";
+import { bceWithLogits, bceWithLogitsBackward, crossEntropy, crossEntropyBackward } from "./losses.js";
+import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from "./softmax.js";
+
+export const referenceKernels: Kernels = {
+  name: "reference",
+  gemm,
+  broadcastBinary,
+  affineScalar,
+  accumulate,
+  sumAxis,
+  unary,
+  unaryBackward,
+  softmax,
+  softmaxBackward,
+  logSoftmax,
+  logSoftmaxBackward,
+  layerNorm,
+  layerNormBackward,
+  gather,
+  scatterAdd,
+  crossEntropy,
+  crossEntropyBackward,
+  bceWithLogits,
+  bceWithLogitsBackward,
+  permute,
+  copyBlocks,
+};

@@ -1,0 +1,34 @@
+/** The model classes a `config.json` can name in `architectures`, and how to build each. */
+import { InputError } from "../errors.js";
+import type { BertConfig } from "./config.js";
+import { BertForNextSentencePrediction, BertForMaskedLM, BertForPreTraining } from "./heads/pretraining.js";
+import { BertForQuestionAnswering } from "./heads/question-answering.js";
+import { BertForSequenceClassification } from "./heads/sequence-classification.js";
+import { BertForTokenClassification } from "./heads/token-classification.js";
+import { BertModel } from "./model.js";
+
+export const ARCHITECTURES = {
+  BertModel: (c: BertConfig) => new BertModel(c),
+  BertForPreTraining: (c: BertConfig) => new BertForPreTraining(c),
+  BertForMaskedLM: (c: BertConfig) => new BertForMaskedLM(c),
+  BertForNextSentencePrediction: (c: BertConfig) => new BertForNextSentencePrediction(c),
+  BertForSequenceClassification: (c: BertConfig) => new BertForSequenceClassification(c),
+  BertForQuestionAnswering: (c: BertConfig) => new BertForQuestionAnswering(c),
+  BertForTokenClassification: (c: BertConfig) => new BertForTokenClassification(c),
+} as const;
+
+export type ArchitectureName = keyof typeof ARCHITECTURES;
+export type AnyBertModel = ReturnType<(typeof ARCHITECTURES)[ArchitectureName]>;
+
+export function isArchitectureName(name: string): name is ArchitectureName {
+  return Object.hasOwn(ARCHITECTURES, name);
+}
+
+export function architectureNames(): ArchitectureName[] {
+  return Object.keys(ARCHITECTURES) as ArchitectureName[];
+}
+
+export function createModel(name: string, config: BertConfig): AnyBertModel {
+  if (!isArchitectureName(name)) throw new InputError(`unknown model class "${name}"; bertkit has ${architectureNames().join(", ")}`);
+  return ARCHITECTURES[name](config);
+}

@@ -1,0 +1,95 @@
+/**
+ * BertModel: embeddings → encoder (L post-LN layers) → optional pooler.
+ * Shape legend: B batch, T tokens, C hidden size, H heads.
+ */
+import { Linear } from "../nn/linear.js";
+import { Module } from "../nn/module.js";
+import { reshape, slice } from "../tensor/ops/layout.js";
+import { tanh } from "../tensor/ops/unary.js";
+import type { Tensor } from "../tensor/tensor.js";
+import type { BertConfig } from "./config.js";
+import { BertEmbeddings } from "./embeddings.js";
+import { BertLayer } from "./layer.js";
+import { attentionBias } from "./mask.js";
+
+/** What every BERT forward pass takes. */
+export interface BertInputs {
+  inputIds: Tensor; // (B, T) int32
+  attentionMask?: Tensor | null; // (B, T) int32, 1 = real token, 0 = padding
+  tokenTypeIds?: Tensor | null; // (B, T) int32 segment ids
+  /** Let each token attend only to itself and earlier tokens (as GPT does); BERT itself is bidirectional. */
+  causal?: boolean;
+}
+
+/**
+ * Optional collectors for intermediate results. Pass arrays to have them filled:
+ * `hiddenStates` gets the embeddings output then every layer's output (L + 1 tensors, (B, T, C)),
+ * `attentions` every layer's attention probabilities ((B, H, T, T)).
+ */
+export interface ForwardTaps {
+  hiddenStates?: Tensor[];
+  attentions?: Tensor[];
+}
+
+export interface BertModelOutput {
+  lastHiddenState: Tensor; // (B, T, C)
+  poolerOutput: Tensor | null; // (B, C), null without a pooler
+}
+
+export class BertEncoder extends Module {
+  layer: BertLayer[];
+
+  constructor(config: BertConfig) {
+    super();
+    this.layer = Array.from({ length: config.num_hidden_layers }, () => new BertLayer(config));
+  }
+
+  forward(x: Tensor, bias: Tensor | null, taps: ForwardTaps = {}): Tensor {
+    taps.hiddenStates?.push(x);
+    let h = x;
+    for (const layer of this.layer) {
+      const { context, probs } = layer.forward(h, bias);
+      h = context;
+      taps.hiddenStates?.push(h);
+      taps.attentions?.push(probs);
+    }
+    return h;
+  }
+}
+
+/** The [CLS] token's final hidden state → dense → tanh: the sentence vector NSP and classifiers use. */
+export class BertPooler extends Module {
+  dense: Linear;
+
+  constructor(config: BertConfig) {
+    super();
+    this.dense = new Linear(config.hidden_size, config.hidden_size, config.initializer_range);
+  }
+
+  forward(hidden: Tensor): Tensor {
+    const [b, , c] = hidden.shape;
+    const cls = reshape(slice(hidden, 1, 0, 1), [b, c]); // (B, C)
+    return tanh(this.dense.forward(cls));
+  }
+}
+
+export class BertModel extends Module {
+  embeddings: BertEmbeddings;
+  encoder: BertEncoder;
+  pooler: BertPooler | null;
+
+  constructor(readonly config: BertConfig, options: { addPoolingLayer?: boolean } = {}) {
+    super();
+    this.embeddings = new BertEmbeddings(config);
+    this.encoder = new BertEncoder(config);
+    this.pooler = options.addPoolingLayer === false ? null : new BertPooler(config);
+  }
+
+  forward(inputs: BertInputs, taps: ForwardTaps = {}): BertModelOutput {
+    const x = this.embeddings.forward(inputs.inputIds, inputs.tokenTypeIds ?? null);
+    const tokens = inputs.inputIds.shape[1];
+    const bias = attentionBias(inputs.attentionMask ?? null, tokens, inputs.causal ?? false, x.floatDType);
+    const lastHiddenState = this.encoder.forward(x, bias, taps);
+    return { lastHiddenState, poolerOutput: this.pooler === null ? null : this.pooler.forward(lastHiddenState) };
+  }
+}

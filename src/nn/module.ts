@@ -1,0 +1,64 @@
+/**
+ * Module: a node of the parameter tree. A module's fields are its children, so a parameter's name is
+ * its field path — `encoder.layer.3.attention.self.query.weight` — exactly the Hugging Face state-dict
+ * key. Arrays of modules are numbered. A parameter reachable by two paths (tied weights) is listed once,
+ * under the first path, unless `includeTied` asks for every path.
+ */
+import { Parameter } from "./parameter.js";
+
+export abstract class Module {
+  /** Training mode (dropout active). Set through `train()` / `eval()` on the root. */
+  training = true;
+
+  /** Named parameters in declaration order. */
+  namedParameters(options: { includeTied?: boolean } = {}): [string, Parameter][] {
+    const out: [string, Parameter][] = [];
+    const seen = new Set<Parameter>();
+    for (const [prefix, module] of this.namedModules()) {
+      for (const [field, value] of Object.entries(module)) {
+        if (!(value instanceof Parameter)) continue;
+        if (seen.has(value) && options.includeTied !== true) continue;
+        seen.add(value);
+        out.push([prefix === "" ? field : `${prefix}.${field}`, value]);
+      }
+    }
+    return out;
+  }
+
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** This module and every descendant, with their paths ("" for this one). */
+  namedModules(prefix = ""): [string, Module][] {
+    const out: [string, Module][] = [[prefix, this]];
+    const join = (name: string): string => (prefix === "" ? name : `${prefix}.${name}`);
+    for (const [field, value] of Object.entries(this)) {
+      if (value instanceof Module) out.push(...value.namedModules(join(field)));
+      else if (Array.isArray(value)) {
+        value.forEach((item, i) => {
+          if (item instanceof Module) out.push(...item.namedModules(join(`${field}.${i}`)));
+        });
+      }
+    }
+    return out;
+  }
+
+  train(mode = true): this {
+    for (const [, m] of this.namedModules()) m.training = mode;
+    return this;
+  }
+
+  eval(): this {
+    return this.train(false);
+  }
+
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  /** Number of trainable values (tied parameters counted once). */
+  parameterCount(): number {
+    return this.parameters().reduce((n, p) => n + p.size, 0);
+  }
+}

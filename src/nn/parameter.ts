@@ -1,0 +1,11 @@
+/** A Parameter is a float tensor that is trained: it requires a gradient and is a leaf of the graph. */
+import type { Shape } from "../tensor/shape.js";
+import { allocFloat, type FloatDType, Tensor } from "../tensor/tensor.js";
+import { sizeOf } from "../tensor/shape.js";
+
+export class Parameter extends Tensor {
+  constructor(shape: Shape, dtype: FloatDType = "float32") {
+    super(allocFloat(dtype, sizeOf(shape)), shape);
+    this.requiresGrad = true;
+  }
+}

@@ -1,0 +1,17 @@
+export { Tensor, tensor, intTensor, zeros, full, allocFloat } from "./tensor.js";
+export type { DType, FloatDType, GradNode, TensorArray } from "./tensor.js";
+export { backward, noGrad, isGradEnabled } from "./autograd.js";
+export { Rng } from "./random.js";
+export * from "./shape.js";
+export { matmul } from "./ops/matmul.js";
+export type { MatmulOptions } from "./ops/matmul.js";
+export { add, sub, mul, div } from "./ops/binary.js";
+export { gelu, geluTanh, relu, tanh, exp, neg, affine } from "./ops/unary.js";
+export { softmax, logSoftmax } from "./ops/softmax.js";
+export { layerNorm } from "./ops/layer-norm.js";
+export { embedding } from "./ops/embedding.js";
+export { crossEntropy, bceWithLogits, mseLoss } from "./ops/losses.js";
+export { sum, mean } from "./ops/reduce.js";
+export { reshape, permute, transpose, slice, concat } from "./ops/layout.js";
+export { dropout } from "./ops/dropout.js";
+export { toFloat } from "./ops/cast.js";

@@ -1,0 +1,118 @@
+/**
+ * The Tensor: a flat, contiguous, row-major buffer with a shape and a dtype, plus the autograd links
+ * (`requiresGrad`, `grad`, `gradFn`). Tensors are immutable values to the model code: ops return new
+ * tensors; only the optimizer and the engine write into `data` in place.
+ */
+import type { FloatArray } from "../backend/kernels.js";
+import { InputError } from "../errors.js";
+import { fmt, sizeOf, type Shape } from "./shape.js";
+
+export type FloatDType = "float32" | "float64";
+export type DType = FloatDType | "int32";
+export type TensorArray = Float32Array | Float64Array | Int32Array;
+
+/** How an op's result was made: its inputs and the rule that maps the output's gradient to theirs. */
+export interface GradNode {
+  readonly op: string;
+  inputs: Tensor[];
+  /** Gradients w.r.t. each input (null where an input needs none); released after it runs. */
+  backward: ((gradOut: FloatArray) => (FloatArray | null)[]) | null;
+}
+
+export function allocFloat(dtype: FloatDType, n: number): FloatArray {
+  return dtype === "float64" ? new Float64Array(n) : new Float32Array(n);
+}
+
+function dtypeOf(data: TensorArray): DType {
+  if (data instanceof Float32Array) return "float32";
+  if (data instanceof Float64Array) return "float64";
+  return "int32";
+}
+
+export class Tensor {
+  readonly shape: Shape;
+  readonly dtype: DType;
+  data: TensorArray;
+  requiresGrad = false;
+  grad: Tensor | null = null;
+  gradFn: GradNode | null = null;
+
+  constructor(data: TensorArray, shape: Shape) {
+    const n = sizeOf(shape);
+    if (!shape.every((d) => Number.isInteger(d) && d >= 0)) throw new InputError(`Tensor: invalid shape ${fmt(shape)}`);
+    if (data.length !== n) throw new InputError(`Tensor: ${data.length} values do not fill shape ${fmt(shape)} (${n} needed)`);
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtypeOf(data);
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  get isFloat(): boolean {
+    return this.dtype !== "int32";
+  }
+
+  /** The float buffer; throws naming `op` if this is an int32 tensor. */
+  floats(op: string): FloatArray {
+    if (this.data instanceof Int32Array) throw new InputError(`${op}: expected a float tensor, got int32 ${fmt(this.shape)}`);
+    return this.data;
+  }
+
+  /** The int32 buffer; throws naming `op` if this is a float tensor. */
+  ints(op: string): Int32Array {
+    if (!(this.data instanceof Int32Array)) throw new InputError(`${op}: expected an int32 tensor, got ${this.dtype} ${fmt(this.shape)}`);
+    return this.data;
+  }
+
+  get floatDType(): FloatDType {
+    if (this.dtype === "int32") throw new InputError(`expected a float tensor, got int32 ${fmt(this.shape)}`);
+    return this.dtype;
+  }
+
+  /** The single value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new InputError(`item(): tensor has ${this.size} elements (shape ${fmt(this.shape)}), not 1`);
+    return this.data[0];
+  }
+
+  toArray(): number[] {
+    return Array.from(this.data);
+  }
+
+  /** Same data, cut from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape);
+  }
+
+  toString(): string {
+    return `Tensor(${this.dtype}, ${fmt(this.shape)})`;
+  }
+}
+
+export function zeros(shape: Shape, dtype: DType = "float32"): Tensor {
+  const n = sizeOf(shape);
+  const data = dtype === "int32" ? new Int32Array(n) : allocFloat(dtype, n);
+  return new Tensor(data, shape);
+}
+
+export function full(shape: Shape, value: number, dtype: DType = "float32"): Tensor {
+  const t = zeros(shape, dtype);
+  t.data.fill(value);
+  return t;
+}
+
+/** A float tensor from numbers (float32 unless `dtype` says otherwise). */
+export function tensor(values: ArrayLike<number>, shape: Shape = [values.length], dtype: DType = "float32"): Tensor {
+  const data = dtype === "int32" ? Int32Array.from(values) : dtype === "float64" ? Float64Array.from(values) : Float32Array.from(values);
+  return new Tensor(data, shape);
+}
+
+export function intTensor(values: ArrayLike<number>, shape: Shape = [values.length]): Tensor {
+  return tensor(values, shape, "int32");
+}
