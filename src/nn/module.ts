@@ -4,6 +4,7 @@
  * key. Arrays of modules are numbered. A parameter reachable by two paths (tied weights) is listed once,
  * under the first path, unless `includeTied` asks for every path.
  */
+import { allocFloat, type FloatDType } from "../tensor/tensor.js";
 import { Parameter } from "./parameter.js";
 
 export abstract class Module {
@@ -51,6 +52,18 @@ export abstract class Module {
 
   eval(): this {
     return this.train(false);
+  }
+
+  /** Converts every parameter to `dtype` in place (float64 is for gradient checks on the reference backend). */
+  toDtype(dtype: FloatDType): this {
+    for (const p of this.parameters()) {
+      if (p.dtype === dtype) continue;
+      const data = allocFloat(dtype, p.size);
+      data.set(p.data);
+      p.data = data;
+      p.grad = null;
+    }
+    return this;
   }
 
   zeroGrad(): void {

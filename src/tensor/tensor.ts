@@ -31,7 +31,7 @@ function dtypeOf(data: TensorArray): DType {
 
 export class Tensor {
   readonly shape: Shape;
-  readonly dtype: DType;
+  /** Replaced only by the engine (loading weights, converting dtype); always of length size(shape). */
   data: TensorArray;
   requiresGrad = false;
   grad: Tensor | null = null;
@@ -43,7 +43,10 @@ export class Tensor {
     if (data.length !== n) throw new InputError(`Tensor: ${data.length} values do not fill shape ${fmt(shape)} (${n} needed)`);
     this.data = data;
     this.shape = Object.freeze([...shape]);
-    this.dtype = dtypeOf(data);
+  }
+
+  get dtype(): DType {
+    return dtypeOf(this.data);
   }
 
   get size(): number {

@@ -86,5 +86,10 @@ export class PieceTrie {
 }
 
 function hash(node: number, unit: number): number {
-  return Math.imul(node ^ Math.imul(unit, 0x9e3779b1), 0x85ebca6b) ^ (node >>> 13);
+  // murmur3-style finalizer: spreads high bits into the low bits that the table mask keeps.
+  let h = (Math.imul(node, 0x9e3779b1) + unit) | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h;
 }
