@@ -11,7 +11,7 @@
 export type FloatArray = Float32Array | Float64Array;
 
 /** Unary activations with their derivative. */
-export type UnaryOp = "gelu" | "gelu_tanh" | "relu" | "tanh" | "exp" | "neg";
+export type UnaryOp = "identity" | "gelu" | "gelu_tanh" | "relu" | "tanh" | "exp" | "neg";
 
 export type BinaryOp = "add" | "sub" | "mul" | "div";
 
@@ -53,6 +53,58 @@ export interface BroadcastArgs {
   outShape: readonly number[];
 }
 
+/**
+ * Fused multi-head attention on projections in (B, T, C) layout, head h at columns h·D … h·D + D − 1
+ * (no permute copies). Per batch b and head h: S = scale · Q Kᵀ over visible keys, P = softmax(S),
+ * out = (P ⊙ dropMask) V. Visible keys: keyMask[b, j] = 1 and, when causal, j ≤ i. Masked keys get
+ * probability exactly 0 (what adding the most negative float gives in Hugging Face) and cost no work;
+ * queries at or past `lengths[b]` are padding: their rows of `probs` and `out` are zeros.
+ * `probs` receives P (before dropout), kept for the backward and for inspection.
+ */
+export interface AttentionArgs {
+  batch: number;
+  tokens: number;
+  heads: number;
+  headSize: number;
+  scale: number;
+  q: FloatArray; // (B, T, C)
+  k: FloatArray; // (B, T, C)
+  v: FloatArray; // (B, T, C)
+  /** (B, T): 1 where a key may be attended to, 0 for padding; null when nothing is masked. */
+  keyMask: Int32Array | null;
+  /** Number of leading positions of each sequence that are real (queries past it are padding), (B). */
+  lengths: Int32Array;
+  causal: boolean;
+  /** Keep-scale per probability, 0 or 1/(1 − p), (B, H, T, T); null without dropout. */
+  dropMask: FloatArray | null;
+  probs: FloatArray; // out (B, H, T, T)
+  out: FloatArray; // out (B, T, C)
+}
+
+export interface AttentionBackwardArgs extends Omit<AttentionArgs, "out"> {
+  gOut: FloatArray; // (B, T, C)
+  gq: FloatArray; // out (B, T, C)
+  gk: FloatArray; // out (B, T, C)
+  gv: FloatArray; // out (B, T, C)
+}
+
+/** One AdamW step (decoupled weight decay, bias-corrected), in place on param, m and v. */
+export interface AdamWArgs {
+  param: FloatArray;
+  grad: FloatArray;
+  m: FloatArray;
+  v: FloatArray;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 1-based step number, for bias correction. */
+  step: number;
+  /** Multiplies the gradient first (gradient clipping). */
+  gradScale: number;
+}
+
 export interface Kernels {
   readonly name: string;
 
@@ -75,6 +127,11 @@ export interface Kernels {
   /** gx = gy · f'(x) (y = f(x) is given for ops whose derivative is cheaper from the output). */
   unaryBackward(op: UnaryOp, x: FloatArray, y: FloatArray, gy: FloatArray, gx: FloatArray): void;
 
+  /** out = act(x + bias) with x (rows, cols) and bias (cols): a Linear layer's epilogue. */
+  biasActivation(op: UnaryOp, x: FloatArray, bias: FloatArray, rows: number, cols: number, out: FloatArray): void;
+  /** gx = gy · act'(x + bias); gBias += Σ_rows gx. */
+  biasActivationBackward(op: UnaryOp, x: FloatArray, bias: FloatArray, out: FloatArray, gy: FloatArray, rows: number, cols: number, gx: FloatArray, gBias: FloatArray): void;
+
   /** Softmax over the last axis of (rows, cols). */
   softmax(x: FloatArray, rows: number, cols: number, out: FloatArray): void;
   /** gx = y · (gy − Σ gy·y) per row. */
@@ -88,6 +145,11 @@ export interface Kernels {
   layerNorm(
     x: FloatArray, gamma: FloatArray, beta: FloatArray, rows: number, cols: number, eps: number,
     out: FloatArray, mean: FloatArray, rstd: FloatArray,
+  ): void;
+  /** LayerNorm(x + residual), the post-LN residual block; writes the sum for the backward. */
+  addLayerNorm(
+    x: FloatArray, residual: FloatArray, gamma: FloatArray, beta: FloatArray, rows: number, cols: number, eps: number,
+    out: FloatArray, sum: FloatArray, mean: FloatArray, rstd: FloatArray,
   ): void;
   /** Accumulates into gGamma and gBeta; writes gx. */
   layerNormBackward(
@@ -118,6 +180,13 @@ export interface Kernels {
   bceWithLogits(x: FloatArray, y: FloatArray, out: FloatArray): void;
   /** gx = g · (σ(x) − y) elementwise (targets get no gradient). */
   bceWithLogitsBackward(x: FloatArray, y: FloatArray, g: FloatArray, gx: FloatArray): void;
+
+  attention(args: AttentionArgs): void;
+  attentionBackward(args: AttentionBackwardArgs): void;
+
+  adamw(args: AdamWArgs): void;
+  /** Σ x² (for gradient-norm clipping). */
+  sumSquares(x: FloatArray): number;
 
   /** Reorders axes: out has shape[perm[i]] on axis i. */
   permute(x: FloatArray, shape: readonly number[], perm: readonly number[], out: FloatArray): void;

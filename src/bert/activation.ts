@@ -1,16 +1,15 @@
-/** Maps `hidden_act` from config.json to the activation op. */
+/** Maps `hidden_act` from config.json to the activation kernel (fused with the bias add in Linear). */
 import type { HiddenAct } from "./config.js";
-import { gelu, geluTanh, relu } from "../tensor/ops/unary.js";
-import type { Tensor } from "../tensor/tensor.js";
+import type { UnaryOp } from "../backend/kernels.js";
 
-export function activation(name: HiddenAct): (x: Tensor) => Tensor {
+export function activation(name: HiddenAct): UnaryOp {
   switch (name) {
     case "gelu":
-      return gelu;
+      return "gelu";
     case "gelu_new":
     case "gelu_pytorch_tanh":
-      return geluTanh;
+      return "gelu_tanh";
     case "relu":
-      return relu;
+      return "relu";
   }
 }

@@ -6,15 +6,15 @@ import { Dropout } from "../nn/dropout.js";
 import { LayerNorm } from "../nn/layer-norm.js";
 import { Linear } from "../nn/linear.js";
 import { Module } from "../nn/module.js";
-import { add } from "../tensor/ops/binary.js";
+import type { UnaryOp } from "../backend/kernels.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { activation } from "./activation.js";
-import { type AttentionResult, BertAttention } from "./attention.js";
+import { type AttentionMask, type AttentionResult, BertAttention } from "./attention.js";
 import type { BertConfig } from "./config.js";
 
 export class BertIntermediate extends Module {
   dense: Linear;
-  private readonly act: (x: Tensor) => Tensor;
+  private readonly act: UnaryOp;
 
   constructor(config: BertConfig) {
     super();
@@ -23,7 +23,7 @@ export class BertIntermediate extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.act(this.dense.forward(x)); // (B, T, I)
+    return this.dense.forward(x, this.act); // (B, T, I)
   }
 }
 
@@ -40,7 +40,7 @@ export class BertOutput extends Module {
   }
 
   forward(hidden: Tensor, residual: Tensor): Tensor {
-    return this.LayerNorm.forward(add(this.dropout.forward(this.dense.forward(hidden)), residual));
+    return this.LayerNorm.forwardResidual(this.dropout.forward(this.dense.forward(hidden)), residual);
   }
 }
 
@@ -56,8 +56,8 @@ export class BertLayer extends Module {
     this.output = new BertOutput(config);
   }
 
-  forward(x: Tensor, bias: Tensor | null): AttentionResult {
-    const { context, probs } = this.attention.forward(x, bias);
+  forward(x: Tensor, mask: AttentionMask): AttentionResult {
+    const { context, probs } = this.attention.forward(x, mask);
     return { context: this.output.forward(this.intermediate.forward(context), context), probs };
   }
 }

@@ -10,7 +10,9 @@ import type { Tensor } from "../tensor/tensor.js";
 import type { BertConfig } from "./config.js";
 import { BertEmbeddings } from "./embeddings.js";
 import { BertLayer } from "./layer.js";
-import { attentionBias } from "./mask.js";
+import type { AttentionMask } from "./attention.js";
+import { InputError } from "../errors.js";
+import { fmt, sameShape } from "../tensor/shape.js";
 
 /** What every BERT forward pass takes. */
 export interface BertInputs {
@@ -44,11 +46,11 @@ export class BertEncoder extends Module {
     this.layer = Array.from({ length: config.num_hidden_layers }, () => new BertLayer(config));
   }
 
-  forward(x: Tensor, bias: Tensor | null, taps: ForwardTaps = {}): Tensor {
+  forward(x: Tensor, mask: AttentionMask, taps: ForwardTaps = {}): Tensor {
     taps.hiddenStates?.push(x);
     let h = x;
     for (const layer of this.layer) {
-      const { context, probs } = layer.forward(h, bias);
+      const { context, probs } = layer.forward(h, mask);
       h = context;
       taps.hiddenStates?.push(h);
       taps.attentions?.push(probs);
@@ -87,9 +89,12 @@ export class BertModel extends Module {
 
   forward(inputs: BertInputs, taps: ForwardTaps = {}): BertModelOutput {
     const x = this.embeddings.forward(inputs.inputIds, inputs.tokenTypeIds ?? null);
-    const tokens = inputs.inputIds.shape[1];
-    const bias = attentionBias(inputs.attentionMask ?? null, tokens, inputs.causal ?? false, x.floatDType);
-    const lastHiddenState = this.encoder.forward(x, bias, taps);
+    const keyMask = inputs.attentionMask ?? null;
+    if (keyMask !== null && !sameShape(keyMask.shape, inputs.inputIds.shape)) {
+      throw new InputError(`attention_mask ${fmt(keyMask.shape)} must match input_ids ${fmt(inputs.inputIds.shape)}`);
+    }
+    if (keyMask !== null) keyMask.ints("attention_mask");
+    const lastHiddenState = this.encoder.forward(x, { keyMask, causal: inputs.causal ?? false }, taps);
     return { lastHiddenState, poolerOutput: this.pooler === null ? null : this.pooler.forward(lastHiddenState) };
   }
 }

@@ -5,6 +5,8 @@
 import { Command, CommanderError } from "commander";
 import { BertkitError } from "../errors.js";
 import { registerForward } from "./commands/forward.js";
+import { registerTokenize } from "./commands/tokenize.js";
+import { registerVocab } from "./commands/vocab.js";
 
 export function buildProgram(): Command {
   const program = new Command("bertkit")
@@ -13,6 +15,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError();
   registerForward(program);
+  registerTokenize(program);
+  registerVocab(program);
   return program;
 }
 

@@ -14,4 +14,9 @@ export class Dropout extends Module {
     if (!this.training || this.p === 0) return x;
     return dropout(x, this.p, this.rng ?? defaultRng());
   }
+
+  /** The probability and stream for a kernel that applies dropout itself, or null when inactive. */
+  fused(): { p: number; rng: Rng } | null {
+    return this.training && this.p > 0 ? { p: this.p, rng: this.rng ?? defaultRng() } : null;
+  }
 }

@@ -1,5 +1,5 @@
 /** LayerNorm over the last axis. The class keeps PyTorch's name so field paths match checkpoints. */
-import { layerNorm } from "../tensor/ops/layer-norm.js";
+import { addLayerNorm, layerNorm } from "../tensor/ops/layer-norm.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { constant_ } from "./init.js";
 import { Module } from "./module.js";
@@ -19,5 +19,10 @@ export class LayerNorm extends Module {
 
   forward(x: Tensor): Tensor {
     return layerNorm(x, this.weight, this.bias, this.eps);
+  }
+
+  /** LayerNorm(x + residual), fused. */
+  forwardResidual(x: Tensor, residual: Tensor): Tensor {
+    return addLayerNorm(x, residual, this.weight, this.bias, this.eps);
   }
 }

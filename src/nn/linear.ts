@@ -1,5 +1,6 @@
 /** y = x·Wᵀ + b with W of shape (out, in), as PyTorch stores it. */
-import { add } from "../tensor/ops/binary.js";
+import type { UnaryOp } from "../backend/kernels.js";
+import { biasActivation } from "../tensor/ops/bias-activation.js";
 import { matmul } from "../tensor/ops/matmul.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -20,8 +21,8 @@ export class Linear extends Module {
     constant_(this.bias, 0);
   }
 
-  /** (..., in) → (..., out) */
-  forward(x: Tensor): Tensor {
-    return add(matmul(x, this.weight, { transB: true }), this.bias);
+  /** (..., in) → (..., out), optionally through an activation fused with the bias add. */
+  forward(x: Tensor, activation: UnaryOp = "identity"): Tensor {
+    return biasActivation(matmul(x, this.weight, { transB: true }), this.bias, activation);
   }
 }

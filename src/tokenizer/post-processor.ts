@@ -64,7 +64,7 @@ export class TemplateProcessor {
   }
 
   /** The final encoding fields (with overflowing windows) for truncated sequences. */
-  process(first: Windows, second: Windows | null, addSpecialTokens: boolean): EncodingFields & { overflowing: EncodingFields[] } {
+  process(first: Windows, second: Windows | null, addSpecialTokens: boolean): Windows {
     const apply = (a: EncodingFields, b: EncodingFields | null): EncodingFields => this.apply(a, b, addSpecialTokens);
     const overflowing: EncodingFields[] = [];
     if (second === null) {
@@ -77,7 +77,7 @@ export class TemplateProcessor {
       }
       for (const b of second.overflowing) overflowing.push(apply(first.main, b));
     }
-    return { ...apply(first.main, second?.main ?? null), overflowing };
+    return { main: apply(first.main, second?.main ?? null), overflowing };
   }
 
   private apply(a: EncodingFields, b: EncodingFields | null, addSpecialTokens: boolean): EncodingFields {

@@ -6,7 +6,9 @@ import { add, div, mul, sub } from "../../src/tensor/ops/binary.js";
 import { matmul } from "../../src/tensor/ops/matmul.js";
 import { affine, exp, gelu, geluTanh, neg, relu, tanh } from "../../src/tensor/ops/unary.js";
 import { logSoftmax, softmax } from "../../src/tensor/ops/softmax.js";
-import { layerNorm } from "../../src/tensor/ops/layer-norm.js";
+import { addLayerNorm, layerNorm } from "../../src/tensor/ops/layer-norm.js";
+import { biasActivation } from "../../src/tensor/ops/bias-activation.js";
+import { scaledDotProductAttention } from "../../src/tensor/ops/attention.js";
 import { embedding } from "../../src/tensor/ops/embedding.js";
 import { bceWithLogits, crossEntropy, mseLoss } from "../../src/tensor/ops/losses.js";
 import { mean, sum } from "../../src/tensor/ops/reduce.js";
@@ -92,4 +94,18 @@ describe("reductions and layout", () => {
   check("slice axis 1", (x) => slice(x, 1, 1, 3), [r(2, 4, 3)]);
   check("concat axis 1", (a, b) => concat([a, b], 1), [r(2, 2, 3), r(2, 1, 3)]);
   check("dropout (fixed mask)", (x) => dropout(x, 0.3, new Rng(7)), [r(4, 5)]);
+});
+
+describe("fused ops", () => {
+  for (const op of ["identity", "gelu", "gelu_tanh", "relu", "tanh"] as const) {
+    check(`bias + ${op}`, (x, b) => biasActivation(x, b, op), [r(2, 3, 5), r(5)]);
+  }
+  check("addLayerNorm (x, residual, γ, β)", (x, res, g, b) => addLayerNorm(x, res, g, b, 1e-12), [r(2, 3, 6), r(2, 3, 6), r(6), r(6)]);
+  const mask = intTensor([1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0], [3, 5]);
+  const attn = (causal: boolean, p: number) => (q: Tensor, k: Tensor, v: Tensor): Tensor =>
+    scaledDotProductAttention(q, k, v, { heads: 2, keyMask: mask, causal, dropout: p > 0 ? { p, rng: new Rng(3) } : null }).out;
+  check("attention with padding", attn(false, 0), [r(3, 5, 6), r(3, 5, 6), r(3, 5, 6)]);
+  check("attention, causal + padding", attn(true, 0), [r(3, 5, 6), r(3, 5, 6), r(3, 5, 6)]);
+  check("attention with dropout (fixed mask)", attn(false, 0.25), [r(3, 5, 6), r(3, 5, 6), r(3, 5, 6)]);
+  check("attention without mask, 1 head", (q, k, v) => scaledDotProductAttention(q, k, v, { heads: 1, keyMask: null, causal: false, dropout: null }).out, [r(2, 4, 3), r(2, 4, 3), r(2, 4, 3)]);
 });

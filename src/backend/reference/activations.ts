@@ -10,6 +10,9 @@ const GELU_TANH_C = 0.044715;
 export function unary(op: UnaryOp, x: FloatArray, out: FloatArray): void {
   const n = x.length;
   switch (op) {
+    case "identity":
+      out.set(x);
+      return;
     case "gelu":
       for (let i = 0; i < n; i++) out[i] = 0.5 * x[i] * (1 + erf(x[i] * SQRT1_2));
       return;
@@ -37,6 +40,9 @@ export function unary(op: UnaryOp, x: FloatArray, out: FloatArray): void {
 export function unaryBackward(op: UnaryOp, x: FloatArray, y: FloatArray, gy: FloatArray, gx: FloatArray): void {
   const n = x.length;
   switch (op) {
+    case "identity":
+      gx.set(gy);
+      return;
     case "gelu":
       // d/dx x·Φ(x) = Φ(x) + x·φ(x)
       for (let i = 0; i < n; i++) {
@@ -67,4 +73,18 @@ export function unaryBackward(op: UnaryOp, x: FloatArray, y: FloatArray, gy: Flo
       for (let i = 0; i < n; i++) gx[i] = -gy[i];
       return;
   }
+}
+
+export function biasActivation(op: UnaryOp, x: FloatArray, bias: FloatArray, rows: number, cols: number, out: FloatArray): void {
+  for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) out[r * cols + j] = x[r * cols + j] + bias[j];
+  unary(op, out, out);
+}
+
+export function biasActivationBackward(
+  op: UnaryOp, x: FloatArray, bias: FloatArray, out: FloatArray, gy: FloatArray, rows: number, cols: number, gx: FloatArray, gBias: FloatArray,
+): void {
+  const pre = x.slice();
+  for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) pre[r * cols + j] += bias[j];
+  unaryBackward(op, pre, out, gy, gx);
+  for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) gBias[j] += gx[r * cols + j];
 }

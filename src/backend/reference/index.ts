@@ -3,11 +3,13 @@
  * backend is tested against, and the only one that runs float64 (for finite-difference checks).
  */
 import type { Kernels } from "../kernels.js";
-import { unary, unaryBackward } from "./activations.js";
+import { biasActivation, biasActivationBackward, unary, unaryBackward } from "./activations.js";
+import { adamw, sumSquares } from "./adamw.js";
+import { attention, attentionBackward } from "./attention.js";
 import { accumulate, affineScalar, broadcastBinary, sumAxis } from "./elementwise.js";
 import { gather, scatterAdd } from "./embedding.js";
 import { gemm } from "./gemm.js";
-import { layerNorm, layerNormBackward } from "./layer-norm.js";
+import { addLayerNorm, layerNorm, layerNormBackward } from "./layer-norm.js";
 import { copyBlocks, permute } from "./layout.js";
 import { bceWithLogits, bceWithLogitsBackward, crossEntropy, crossEntropyBackward } from "./losses.js";
 import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from "./softmax.js";
@@ -21,18 +23,25 @@ export const referenceKernels: Kernels = {
   sumAxis,
   unary,
   unaryBackward,
+  biasActivation,
+  biasActivationBackward,
   softmax,
   softmaxBackward,
   logSoftmax,
   logSoftmaxBackward,
   layerNorm,
   layerNormBackward,
+  addLayerNorm,
   gather,
   scatterAdd,
   crossEntropy,
   crossEntropyBackward,
   bceWithLogits,
   bceWithLogitsBackward,
+  attention,
+  attentionBackward,
+  adamw,
+  sumSquares,
   permute,
   copyBlocks,
 };

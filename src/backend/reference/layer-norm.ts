@@ -49,3 +49,11 @@ export function layerNormBackward(
     }
   }
 }
+
+export function addLayerNorm(
+  x: FloatArray, residual: FloatArray, gamma: FloatArray, beta: FloatArray, rows: number, cols: number, eps: number,
+  out: FloatArray, sum: FloatArray, mean: FloatArray, rstd: FloatArray,
+): void {
+  for (let i = 0; i < rows * cols; i++) sum[i] = x[i] + residual[i];
+  layerNorm(sum, gamma, beta, rows, cols, eps, out, mean, rstd);
+}

@@ -8,16 +8,17 @@ import { Linear } from "../../nn/linear.js";
 import { Module } from "../../nn/module.js";
 import { Parameter } from "../../nn/parameter.js";
 import { constant_ } from "../../nn/init.js";
-import { add } from "../../tensor/ops/binary.js";
+import { biasActivation } from "../../tensor/ops/bias-activation.js";
 import { matmul } from "../../tensor/ops/matmul.js";
 import type { Tensor } from "../../tensor/tensor.js";
+import type { UnaryOp } from "../../backend/kernels.js";
 import { activation } from "../activation.js";
 import type { BertConfig } from "../config.js";
 
 export class BertPredictionHeadTransform extends Module {
   dense: Linear;
   LayerNorm: LayerNorm;
-  private readonly act: (x: Tensor) => Tensor;
+  private readonly act: UnaryOp;
 
   constructor(config: BertConfig) {
     super();
@@ -27,7 +28,7 @@ export class BertPredictionHeadTransform extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return this.LayerNorm.forward(this.act(this.dense.forward(x)));
+    return this.LayerNorm.forward(this.dense.forward(x, this.act));
   }
 }
 
@@ -38,7 +39,7 @@ export class BertLMDecoder extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return add(matmul(x, this.weight, { transB: true }), this.bias); // (B, T, V)
+    return biasActivation(matmul(x, this.weight, { transB: true }), this.bias); // (B, T, V)
   }
 }
 

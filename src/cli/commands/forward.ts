@@ -25,8 +25,8 @@ function intInput(tensors: Map<string, TensorData>, name: string, source: string
   return new Tensor(t.data, t.shape);
 }
 
-/** Library form of the command: returns the names written. */
-export function forwardFile(o: ForwardFileOptions): string[] {
+/** Library form of the command: returns each output's name and shape. */
+export function forwardFile(o: ForwardFileOptions): [string, number[]][] {
   const { model, architecture } = loadPretrained(o.model, { architecture: o.class });
   const { tensors } = readSafetensors(o.inputs);
   const inputIds = intInput(tensors, "input_ids", o.inputs);
@@ -43,7 +43,7 @@ export function forwardFile(o: ForwardFileOptions): string[] {
   const data = new Map<string, TensorData>();
   for (const [name, t] of outputs) data.set(name, { dtype: "float32", shape: [...t.shape], data: Float32Array.from(t.data) });
   writeSafetensors(o.out, data, { producer: "bertkit", architecture });
-  return [...data.keys()];
+  return [...data].map(([name, t]) => [name, t.shape]);
 }
 
 export function registerForward(program: Command): void {
@@ -57,7 +57,8 @@ export function registerForward(program: Command): void {
     .option("--output-attentions", "also write attentions.0 … (batch, heads, tokens, tokens)")
     .option("--class <name>", "model class to run instead of architectures[0] (e.g. BertModel)")
     .action((opts: ForwardFileOptions) => {
-      const names = forwardFile(opts);
-      process.stdout.write(`wrote ${names.join(", ")} to ${opts.out}\n`);
+      const written = forwardFile(opts);
+      const lines = written.map(([name, shape]) => `  ${name} ${fmt(shape)}`);
+      process.stdout.write(`wrote ${written.length} tensors to ${opts.out}:\n${lines.join("\n")}\n`);
     });
 }

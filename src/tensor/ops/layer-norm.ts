@@ -2,7 +2,7 @@
 import { kernelsFor } from "../../backend/registry.js";
 import { InputError } from "../../errors.js";
 import { record } from "../autograd.js";
-import { fmt } from "../shape.js";
+import { fmt, sameShape } from "../shape.js";
 import { allocFloat, Tensor } from "../tensor.js";
 
 export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
@@ -25,5 +25,30 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): 
     const gBeta = allocFloat(dtype, cols);
     kern.layerNormBackward(xd, gd, mean, rstd, g, rows, cols, gx, gGamma, gBeta);
     return [x.requiresGrad ? gx : null, gGamma, gBeta];
+  });
+}
+
+/** LayerNorm(x + residual): the residual block of a post-LN Transformer, fused. */
+export function addLayerNorm(x: Tensor, residual: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
+  const dtype = x.floatDType;
+  const cols = x.shape[x.rank - 1];
+  if (!sameShape(x.shape, residual.shape)) throw new InputError(`addLayerNorm: input ${fmt(x.shape)} and residual ${fmt(residual.shape)} differ`);
+  if (gamma.size !== cols || beta.size !== cols) {
+    throw new InputError(`addLayerNorm: input ${fmt(x.shape)} needs γ and β of size ${cols}, got ${fmt(gamma.shape)} and ${fmt(beta.shape)}`);
+  }
+  const rows = cols === 0 ? 0 : x.size / cols;
+  const kern = kernelsFor(dtype);
+  const gd = gamma.floats("addLayerNorm");
+  const out = allocFloat(dtype, x.size);
+  const sum = allocFloat(dtype, x.size);
+  const mean = allocFloat(dtype, rows);
+  const rstd = allocFloat(dtype, rows);
+  kern.addLayerNorm(x.floats("addLayerNorm"), residual.floats("addLayerNorm"), gd, beta.floats("addLayerNorm"), rows, cols, eps, out, sum, mean, rstd);
+  return record(new Tensor(out, x.shape), "addLayerNorm", [x, residual, gamma, beta], (g) => {
+    const gx = allocFloat(dtype, x.size);
+    const gGamma = allocFloat(dtype, cols);
+    const gBeta = allocFloat(dtype, cols);
+    kern.layerNormBackward(sum, gd, mean, rstd, g, rows, cols, gx, gGamma, gBeta);
+    return [gx, gx, gGamma, gBeta]; // d(x + r)/dx = d(x + r)/dr = 1; the engine copies the shared array
   });
 }

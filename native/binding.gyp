@@ -1,0 +1,32 @@
+# The native CPU backend (float32). Built by `npm run build:native` (node-gyp); see native/README.md.
+{
+  "targets": [
+    {
+      "target_name": "bertkit_native",
+      "sources": [
+        "src/addon.cc",
+        "src/napi_args.cc",
+        "src/thread_pool.cc",
+        "src/blas.cc",
+        "src/gemm.cc",
+        "src/elementwise.cc",
+        "src/broadcast.cc",
+        "src/activations.cc",
+        "src/softmax.cc",
+        "src/layer_norm.cc",
+        "src/embedding.cc",
+        "src/losses.cc",
+        "src/attention.cc",
+        "src/attention_backward.cc",
+        "src/optimizer.cc",
+        "src/layout.cc"
+      ],
+      # node's common.gypi turns exceptions off; the argument checks report errors by throwing.
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
+      # x86-64-v3 (AVX2 + FMA) is the baseline; -fopenmp-simd only honours `#pragma omp simd` (no OpenMP runtime).
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-O3", "-march=x86-64-v3", "-fopenmp-simd", "-Wall", "-Wextra"],
+      # libmvec: glibc's vectorised erff/expf/tanhf. OpenBLAS is opened at run time (see src/blas.cc), so it is not linked.
+      "libraries": ["-lmvec", "-ldl", "-lpthread"]
+    }
+  ]
+}

@@ -1,0 +1,16 @@
+export * from "./config.js";
+export { BertModel, BertEncoder, BertPooler } from "./model.js";
+export type { BertInputs, ForwardTaps, BertModelOutput } from "./model.js";
+export { BertEmbeddings } from "./embeddings.js";
+export { BertSelfAttention, BertSelfOutput, BertAttention } from "./attention.js";
+export type { AttentionResult, AttentionMask } from "./attention.js";
+export { BertLayer, BertIntermediate, BertOutput } from "./layer.js";
+export * from "./heads/lm-heads.js";
+export * from "./heads/pretraining.js";
+export * from "./heads/sequence-classification.js";
+export * from "./heads/token-classification.js";
+export * from "./heads/question-answering.js";
+export * from "./architectures.js";
+export * from "./state-dict.js";
+export * from "./pretrained.js";
+export * from "./named-outputs.js";

@@ -1,0 +1,17 @@
+/**
+ * bertkit's library API. Layers, bottom up: backend (kernels) → tensor (ops + autograd) → nn → bert
+ * (config, model, heads, checkpoints); io (safetensors) and tokenizer stand on their own.
+ */
+export * from "./errors.js";
+export type { Kernels, FloatArray, GemmArgs, BroadcastArgs, UnaryOp, BinaryOp } from "./backend/kernels.js";
+export { referenceKernels } from "./backend/reference/index.js";
+export { setBackend, activeBackend, withBackend } from "./backend/registry.js";
+export * from "./tensor/index.js";
+export * from "./nn/index.js";
+export * from "./bert/index.js";
+export * from "./io/safetensors.js";
+export { writeFileAtomic } from "./io/atomic-write.js";
+export { runCli } from "./cli/main.js";
+export { forwardFile } from "./cli/commands/forward.js";
+export type { ForwardFileOptions } from "./cli/commands/forward.js";
+export * from "./tokenizer/index.js";

@@ -1,0 +1,74 @@
+/**
+ * Fused scaled-dot-product attention over (B, T, C) projections split into H heads of size D = C / H.
+ * Shape legend: B batch, T tokens, C hidden, H heads. Padding costs no work (see `AttentionArgs`).
+ */
+import { kernelsFor } from "../../backend/registry.js";
+import { InputError } from "../../errors.js";
+import { record } from "../autograd.js";
+import type { Rng } from "../random.js";
+import { fmt, sameShape } from "../shape.js";
+import { allocFloat, Tensor } from "../tensor.js";
+
+export interface AttentionOptions {
+  heads: number;
+  /** (B, T) int32, 1 = attend, 0 = padding; null when every token is real. */
+  keyMask: Tensor | null;
+  causal: boolean;
+  /** Dropout on the attention probabilities (training). */
+  dropout: { p: number; rng: Rng } | null;
+}
+
+export interface AttentionOutput {
+  out: Tensor; // (B, T, C)
+  /** Attention probabilities (B, H, T, T) before dropout; for inspection, not differentiable. */
+  probs: Tensor;
+}
+
+/** Number of leading real positions per sequence: one past the last unmasked token. */
+function realLengths(mask: Int32Array | null, batch: number, tokens: number): Int32Array {
+  const lengths = new Int32Array(batch).fill(tokens);
+  if (mask === null) return lengths;
+  for (let b = 0; b < batch; b++) {
+    let n = tokens;
+    while (n > 0 && mask[b * tokens + n - 1] === 0) n--;
+    lengths[b] = n;
+  }
+  return lengths;
+}
+
+export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, o: AttentionOptions): AttentionOutput {
+  const dtype = q.floatDType;
+  if (q.rank !== 3 || !sameShape(q.shape, k.shape) || !sameShape(q.shape, v.shape)) {
+    throw new InputError(`attention: q, k, v must share a (batch, tokens, hidden) shape, got ${fmt(q.shape)}, ${fmt(k.shape)}, ${fmt(v.shape)}`);
+  }
+  const [batch, tokens, hidden] = q.shape;
+  if (hidden % o.heads !== 0) throw new InputError(`attention: hidden size ${hidden} is not divisible by ${o.heads} heads`);
+  const mask = o.keyMask === null ? null : o.keyMask.ints("attention mask");
+  if (o.keyMask !== null && !sameShape(o.keyMask.shape, [batch, tokens])) {
+    throw new InputError(`attention_mask ${fmt(o.keyMask.shape)} must be (batch, tokens) = ${fmt([batch, tokens])}`);
+  }
+  const headSize = hidden / o.heads;
+  const probs = allocFloat(dtype, batch * o.heads * tokens * tokens);
+  let dropMask = null;
+  if (o.dropout !== null && o.dropout.p > 0) {
+    const keep = 1 / (1 - o.dropout.p);
+    dropMask = allocFloat(dtype, probs.length);
+    for (let i = 0; i < dropMask.length; i++) dropMask[i] = o.dropout.rng.uniform() < o.dropout.p ? 0 : keep;
+  }
+  const args = {
+    batch, tokens, heads: o.heads, headSize, scale: 1 / Math.sqrt(headSize),
+    q: q.floats("attention"), k: k.floats("attention"), v: v.floats("attention"),
+    keyMask: mask, lengths: realLengths(mask, batch, tokens), causal: o.causal, dropMask, probs,
+  };
+  const kern = kernelsFor(dtype);
+  const out = allocFloat(dtype, q.size);
+  kern.attention({ ...args, out });
+  const result = record(new Tensor(out, q.shape), "attention", [q, k, v], (gOut) => {
+    const gq = allocFloat(dtype, q.size);
+    const gk = allocFloat(dtype, q.size);
+    const gv = allocFloat(dtype, q.size);
+    kern.attentionBackward({ ...args, gOut, gq, gk, gv });
+    return [gq, gk, gv];
+  });
+  return { out: result, probs: new Tensor(probs, [batch, o.heads, tokens, tokens]) };
+}

@@ -1,0 +1,24 @@
+/** Public API of the tokenizer: BERT WordPiece identical to Hugging Face `tokenizers`, files, and vocabulary training. */
+export { BertTokenizer, DEFAULT_SPECIAL_TOKENS } from "./tokenizer.js";
+export type { BertTokenizerParts, EncodeInput, SpecialTokenNames } from "./tokenizer.js";
+export { Encoding } from "./encoding.js";
+export type { EncodingJson } from "./encoding.js";
+export type { EncodeOptions, PaddingStrategy } from "./encode-options.js";
+export type { TruncationStrategy } from "./truncation.js";
+export type { PaddingSide } from "./padding.js";
+export { BertNormalizer } from "./normalizer.js";
+export type { BertNormalizerOptions, NormalizedText } from "./normalizer.js";
+export { preTokenize, forEachWord } from "./pre-tokenizer.js";
+export { WordPiece } from "./wordpiece.js";
+export type { WordPieceOptions, Piece } from "./wordpiece.js";
+export { WordPieceDecoder, cleanupTokenization } from "./decoder.js";
+export { TemplateProcessor } from "./post-processor.js";
+export { Vocabulary } from "./vocabulary.js";
+export type { AddedToken } from "./added-tokens.js";
+export { loadTokenizer, loadTokenizerJson, loadVocabTokenizer, saveTokenizer } from "./model-folder.js";
+export type { VocabTokenizerOptions } from "./model-folder.js";
+export { parseTokenizerJson, serializeTokenizerJson } from "./tokenizer-json.js";
+export { trainWordPieceVocab, BERT_SPECIAL_TOKENS } from "./trainer/train-vocab.js";
+export type { TrainVocabOptions, TrainProgress, TrainedVocab } from "./trainer/train-vocab.js";
+export { trainWordPieceTokens } from "./trainer/wordpiece-trainer.js";
+export type { WordPieceTrainerOptions } from "./trainer/wordpiece-trainer.js";
