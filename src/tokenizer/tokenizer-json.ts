@@ -195,7 +195,7 @@ export function serializeTokenizerJson(tokenizer: BertTokenizer): string {
     version: "1.0",
     truncation: null,
     padding: null,
-    added_tokens: tokenizer.addedTokens.map((t) => ({
+    added_tokens: [...tokenizer.addedTokens].sort((a, b) => a.id - b.id).map((t) => ({
       id: t.id,
       content: t.content,
       single_word: t.singleWord,

@@ -34,7 +34,10 @@ function progressReporter(): { update: (event: TrainProgress) => void; stop: () 
         bar.update(value);
       }
     },
-    stop: () => bar.stop(),
+    stop() {
+      if (phase !== null) bar.stop();
+      phase = null;
+    },
   };
 }
 
