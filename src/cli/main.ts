@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { BertkitError } from "../errors.js";
 import { registerForward } from "./commands/forward.js";
+import { registerBench } from "./commands/bench.js";
 import { registerTokenize } from "./commands/tokenize.js";
 import { registerVocab } from "./commands/vocab.js";
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError();
   registerForward(program);
+  registerBench(program);
   registerTokenize(program);
   registerVocab(program);
   return program;

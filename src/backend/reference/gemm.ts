@@ -16,6 +16,17 @@ export function gemm(p: GemmArgs): void {
     const b0 = p.bOffset + t * p.strideB;
     const c0 = p.cOffset + t * p.strideC;
     if (!p.accumulate) c.fill(0, c0, c0 + m * n);
+    if (transB && !transA) {
+      // Rows of A against rows of B (the Linear-layer case): two contiguous dot products.
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let kk = 0; kk < k; kk++) s += a[a0 + i * k + kk] * b[b0 + j * k + kk];
+          c[c0 + i * n + j] += s;
+        }
+      }
+      continue;
+    }
     for (let i = 0; i < m; i++) {
       const cRow = c0 + i * n;
       for (let kk = 0; kk < k; kk++) {

@@ -1,0 +1,58 @@
+/** `bertkit bench <forward|train>`: sequences/s, tokens/s and peak RSS of a model size on this machine. */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { type Command, Option } from "commander";
+import { isPresetName, presetConfig, readConfig, type BertConfig } from "../../bert/config.js";
+import { InputError } from "../../errors.js";
+import { type BenchMode, measureThroughput } from "../../perf/throughput.js";
+import { activeBackend } from "../../backend/registry.js";
+import { parsePositiveInt, parsePositiveNumber } from "../parse.js";
+
+interface BenchFlags {
+  config: string;
+  batch: number;
+  seq: number;
+  minSeq?: number;
+  threads?: number;
+  seconds: number;
+  json?: boolean;
+}
+
+/** A preset name (tiny … large) or a model folder / config.json path. */
+export function resolveConfig(spec: string): BertConfig {
+  if (isPresetName(spec)) return presetConfig(spec);
+  const path = existsSync(join(spec, "config.json")) ? join(spec, "config.json") : spec;
+  if (!existsSync(path)) throw new InputError(`--config ${spec}: not a preset (tiny, mini, small, medium, base, large) nor a model folder or config.json`);
+  return readConfig(path);
+}
+
+export function registerBench(program: Command): void {
+  program
+    .command("bench")
+    .description("time a forward pass (BertModel, eval) or a pre-training step (MLM + NSP, backward, AdamW)")
+    .addOption(new Option("--config <preset|dir>", "preset (tiny, mini, small, medium, base, large) or model folder").default("base"))
+    .option("--batch <n>", "sequences per batch", parsePositiveInt, 8)
+    .option("--seq <n>", "tokens per sequence", parsePositiveInt, 128)
+    .option("--min-seq <n>", "draw each sequence's real length from [min-seq, seq] (padding the rest)", parsePositiveInt)
+    .option("--threads <n>", "compute threads (default: all cores, or BERTKIT_THREADS)", parsePositiveInt)
+    .option("--seconds <s>", "time for at least this long", parsePositiveNumber, 10)
+    .option("--json", "print {seq_per_s, tokens_per_s, peak_rss_mib} as JSON")
+    .argument("<mode>", "forward or train")
+    .action((mode: string, flags: BenchFlags) => {
+      if (mode !== "forward" && mode !== "train") throw new InputError(`bench: mode must be forward or train, got "${mode}"`);
+      if (flags.threads !== undefined) process.env.BERTKIT_THREADS = String(flags.threads);
+      const config = resolveConfig(flags.config);
+      const r = measureThroughput({ mode: mode as BenchMode, config, batch: flags.batch, seq: flags.seq, seconds: flags.seconds, minSeq: flags.minSeq });
+      if (flags.json === true) {
+        process.stdout.write(JSON.stringify({ seq_per_s: r.seq_per_s, tokens_per_s: r.tokens_per_s, peak_rss_mib: r.peak_rss_mib }) + "\n");
+        return;
+      }
+      const size = `L${config.num_hidden_layers}/H${config.hidden_size}`;
+      process.stdout.write(
+        `${mode} ${size} B${flags.batch}×T${flags.seq} on the ${activeBackend().name} backend: ` +
+        `${r.seq_per_s.toFixed(2)} seq/s, ${Math.round(r.tokens_per_s)} tokens/s` +
+        (flags.minSeq !== undefined ? ` (${Math.round(r.real_tokens_per_s)} real tokens/s)` : "") +
+        `, peak RSS ${Math.round(r.peak_rss_mib)} MiB (${r.iterations} iterations in ${r.seconds.toFixed(1)} s)\n`,
+      );
+    });
+}
