@@ -10,6 +10,7 @@ import { manualSeed } from "../nn/random-state.js";
 import { backward, noGrad } from "../tensor/autograd.js";
 import { Rng } from "../tensor/random.js";
 import { Tensor } from "../tensor/tensor.js";
+import { scope } from "../tensor/scope.js";
 import { AdamW, bertParamGroups, clipGradNorm } from "../train/adamw.js";
 import { InputError } from "../errors.js";
 
@@ -72,17 +73,18 @@ export function syntheticBatch(config: BertConfig, b: number, t: number, minSeq:
 function stepFunction(o: ThroughputOptions, batch: Batch): () => void {
   if (o.mode === "forward") {
     const model = new BertModel(o.config).eval();
-    return () => void noGrad(() => model.forward(batch));
+    return () => scope(() => void noGrad(() => model.forward(batch)));
   }
   const model = new BertForPreTraining(o.config).train();
   const opt = new AdamW(bertParamGroups(model.namedParameters(), 0.01), { lr: 1e-4, eps: 1e-6 });
-  return () => {
+  // Each step in a scope: its activations and gradients go back to the pool when it ends.
+  return () => scope(() => {
     const out = model.forward(batch);
     if (out.loss === null) throw new Error("internal: pre-training loss expected");
     backward(out.loss);
     opt.step(clipGradNorm(model.parameters(), 1).scale);
     opt.zeroGrad();
-  };
+  });
 }
 
 export function measureThroughput(o: ThroughputOptions): ThroughputResult {

@@ -8,6 +8,8 @@ import type { FloatArray } from "../backend/kernels.js";
 import { kernelsFor } from "../backend/registry.js";
 import { InputError } from "../errors.js";
 import { fmt } from "./shape.js";
+import { bufferPool } from "./pool.js";
+import { untracked } from "./scope.js";
 import { allocFloat, Tensor } from "./tensor.js";
 
 let gradEnabled = true;
@@ -102,9 +104,15 @@ export function backward(root: Tensor, gradOut?: Tensor): void {
       if (used.has(gi)) gi = gi.slice();
       used.add(gi);
       const existing = grads.get(input);
-      if (existing === undefined) grads.set(input, gi);
-      else kernelsFor(dtype).accumulate(existing, gi);
+      if (existing === undefined) {
+        grads.set(input, gi);
+      } else {
+        kernelsFor(dtype).accumulate(existing, gi);
+        bufferPool.give(gi);
+      }
     });
+    // This tensor's gradient is consumed; unless a rule passed it on, its buffer is free now.
+    if (!used.has(g)) bufferPool.give(g);
     node.backward = null;
     node.inputs = [];
   }
@@ -112,8 +120,9 @@ export function backward(root: Tensor, gradOut?: Tensor): void {
 
 function accumulateLeaf(t: Tensor, g: FloatArray): void {
   if (t.grad === null) {
-    t.grad = new Tensor(g, t.shape);
+    t.grad = untracked(() => new Tensor(g, t.shape)); // outlives the step that made it
   } else {
     kernelsFor(t.floatDType).accumulate(t.grad.floats("backward"), g);
+    bufferPool.give(g);
   }
 }

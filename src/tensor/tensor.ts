@@ -6,6 +6,8 @@
 import type { FloatArray } from "../backend/kernels.js";
 import { InputError } from "../errors.js";
 import { fmt, sizeOf, type Shape } from "./shape.js";
+import { bufferPool } from "./pool.js";
+import { trackTensor } from "./scope.js";
 
 export type FloatDType = "float32" | "float64";
 export type DType = FloatDType | "int32";
@@ -19,8 +21,9 @@ export interface GradNode {
   backward: ((gradOut: FloatArray) => (FloatArray | null)[]) | null;
 }
 
+/** A zero-filled float buffer (from the engine's pool when large). */
 export function allocFloat(dtype: FloatDType, n: number): FloatArray {
-  return dtype === "float64" ? new Float64Array(n) : new Float32Array(n);
+  return bufferPool.take(dtype, n);
 }
 
 function dtypeOf(data: TensorArray): DType {
@@ -43,6 +46,19 @@ export class Tensor {
     if (data.length !== n) throw new InputError(`Tensor: ${data.length} values do not fill shape ${fmt(shape)} (${n} needed)`);
     this.data = data;
     this.shape = Object.freeze([...shape]);
+    trackTensor(this);
+  }
+
+  private released = false;
+
+  /** Called by the engine when the step that made this tensor is over; its buffer is reused. */
+  release(): void {
+    this.released = true;
+    this.data = this.data instanceof Int32Array ? new Int32Array(0) : new Float32Array(0);
+  }
+
+  private checkLive(op: string): void {
+    if (this.released) throw new InputError(`${op}: this tensor was released at the end of the step that made it; return it from the scope to keep it`);
   }
 
   get dtype(): DType {
@@ -63,12 +79,14 @@ export class Tensor {
 
   /** The float buffer; throws naming `op` if this is an int32 tensor. */
   floats(op: string): FloatArray {
+    this.checkLive(op);
     if (this.data instanceof Int32Array) throw new InputError(`${op}: expected a float tensor, got int32 ${fmt(this.shape)}`);
     return this.data;
   }
 
   /** The int32 buffer; throws naming `op` if this is a float tensor. */
   ints(op: string): Int32Array {
+    this.checkLive(op);
     if (!(this.data instanceof Int32Array)) throw new InputError(`${op}: expected an int32 tensor, got ${this.dtype} ${fmt(this.shape)}`);
     return this.data;
   }
@@ -80,11 +98,13 @@ export class Tensor {
 
   /** The single value of a one-element tensor. */
   item(): number {
+    this.checkLive("item()");
     if (this.size !== 1) throw new InputError(`item(): tensor has ${this.size} elements (shape ${fmt(this.shape)}), not 1`);
     return this.data[0];
   }
 
   toArray(): number[] {
+    this.checkLive("toArray()");
     return Array.from(this.data);
   }
 

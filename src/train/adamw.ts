@@ -70,7 +70,7 @@ export class AdamW {
   }
 
   zeroGrad(): void {
-    for (const group of this.groups) for (const p of group.params) p.grad = null;
+    for (const group of this.groups) for (const p of group.params) p.zeroGrad();
   }
 }
 
