@@ -1,0 +1,21 @@
+/** Messages between `InferenceWorker` (main thread) and `inference-worker.ts` (worker thread). */
+import type { TensorData } from "../io/safetensors.js";
+
+export interface WorkerInit {
+  modelDir: string;
+  architecture?: string;
+}
+
+export interface RunRequest {
+  id: number;
+  inputIds: TensorData;
+  attentionMask: TensorData | null;
+  tokenTypeIds: TensorData | null;
+  hiddenStates: boolean;
+  attentions: boolean;
+}
+
+export type WorkerReply =
+  | { kind: "ready"; architecture: string }
+  | { kind: "result"; id: number; outputs: [string, TensorData][] }
+  | { kind: "error"; id: number | null; message: string; userError: boolean };
