@@ -5,7 +5,12 @@
 export * from "./errors.js";
 export type { Kernels, FloatArray, GemmArgs, BroadcastArgs, UnaryOp, BinaryOp } from "./backend/kernels.js";
 export { referenceKernels } from "./backend/reference/index.js";
-export { setBackend, activeBackend, withBackend } from "./backend/registry.js";
+export { setBackend, activeBackend, withBackend, kernelsFor } from "./backend/registry.js";
+export { autoSelectBackend, loadNativeBackend } from "./backend/native/index.js";
+import { autoSelectBackend } from "./backend/native/index.js";
+
+// The library uses the native kernels when they are built (BERTKIT_BACKEND=reference to opt out).
+autoSelectBackend();
 export * from "./tensor/index.js";
 export * from "./nn/index.js";
 export * from "./bert/index.js";

@@ -10,11 +10,14 @@ import { Module } from "../nn/module.js";
 import { scaledDotProductAttention } from "../tensor/ops/attention.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { BertConfig } from "./config.js";
+import { pack, type Packing, unpack } from "./packing.js";
 
 /** Which keys each query may see: padding from the attention mask, and optionally the future. */
 export interface AttentionMask {
   keyMask: Tensor | null; // (B, T) int32, 1 = real token
   causal: boolean;
+  /** Set when the layers run on packed real tokens (N, C) instead of (B, T, C). */
+  packing: Packing | null;
 }
 
 export interface AttentionResult {
@@ -39,12 +42,14 @@ export class BertSelfAttention extends Module {
     this.dropout = new Dropout(config.attention_probs_dropout_prob);
   }
 
-  /** x (B, T, C) → context (B, T, C) and probabilities (B, H, T, T). */
+  /** x (B, T, C) or packed (N, C) → context of the same shape, and probabilities (B, H, T, T). */
   forward(x: Tensor, mask: AttentionMask): AttentionResult {
-    const { out, probs } = scaledDotProductAttention(this.query.forward(x), this.key.forward(x), this.value.forward(x), {
+    const p = mask.packing;
+    const padded = (t: Tensor): Tensor => (p === null ? t : unpack(t, p)); // the kernel works on (B, T, C)
+    const { out, probs } = scaledDotProductAttention(padded(this.query.forward(x)), padded(this.key.forward(x)), padded(this.value.forward(x)), {
       heads: this.heads, keyMask: mask.keyMask, causal: mask.causal, dropout: this.dropout.fused(),
     });
-    return { context: out, probs };
+    return { context: p === null ? out : pack(out, p), probs };
   }
 }
 

@@ -11,6 +11,7 @@ import type { BertConfig } from "./config.js";
 import { BertEmbeddings } from "./embeddings.js";
 import { BertLayer } from "./layer.js";
 import type { AttentionMask } from "./attention.js";
+import { pack, packingFor, unpack } from "./packing.js";
 import { InputError } from "../errors.js";
 import { fmt, sameShape } from "../tensor/shape.js";
 
@@ -46,13 +47,15 @@ export class BertEncoder extends Module {
     this.layer = Array.from({ length: config.num_hidden_layers }, () => new BertLayer(config));
   }
 
+  /** x (B, T, C), or packed (N, C) when `mask.packing` is set; returns the same layout. */
   forward(x: Tensor, mask: AttentionMask, taps: ForwardTaps = {}): Tensor {
-    taps.hiddenStates?.push(x);
+    const padded = (t: Tensor): Tensor => (mask.packing === null ? t : unpack(t, mask.packing));
+    taps.hiddenStates?.push(padded(x));
     let h = x;
     for (const layer of this.layer) {
       const { context, probs } = layer.forward(h, mask);
       h = context;
-      taps.hiddenStates?.push(h);
+      taps.hiddenStates?.push(padded(h));
       taps.attentions?.push(probs);
     }
     return h;
@@ -94,7 +97,11 @@ export class BertModel extends Module {
       throw new InputError(`attention_mask ${fmt(keyMask.shape)} must match input_ids ${fmt(inputs.inputIds.shape)}`);
     }
     if (keyMask !== null) keyMask.ints("attention_mask");
-    const lastHiddenState = this.encoder.forward(x, { keyMask, causal: inputs.causal ?? false }, taps);
+    const [b, t] = inputs.inputIds.shape;
+    const packing = packingFor(keyMask, b, t);
+    const mask: AttentionMask = { keyMask, causal: inputs.causal ?? false, packing };
+    const encoded = this.encoder.forward(packing === null ? x : pack(x, packing), mask, taps);
+    const lastHiddenState = packing === null ? encoded : unpack(encoded, packing); // zeros at padding
     return { lastHiddenState, poolerOutput: this.pooler === null ? null : this.pooler.forward(lastHiddenState) };
   }
 }

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { BertkitError } from "../errors.js";
+import { autoSelectBackend } from "../backend/native/index.js";
 import { registerForward } from "./commands/forward.js";
 import { registerBench } from "./commands/bench.js";
 import { registerTokenize } from "./commands/tokenize.js";
@@ -15,6 +16,12 @@ export function buildProgram(): Command {
     .version("0.1.0")
     .exitOverride()
     .showHelpAfterError();
+  // Pick the backend once the command's flags are known (`--threads` sets BERTKIT_THREADS first).
+  program.hook("preAction", (_program, command) => {
+    const threads: unknown = command.opts().threads;
+    if (typeof threads === "number") process.env.BERTKIT_THREADS = String(threads);
+    autoSelectBackend();
+  });
   registerForward(program);
   registerBench(program);
   registerTokenize(program);

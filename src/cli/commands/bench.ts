@@ -40,7 +40,6 @@ export function registerBench(program: Command): void {
     .argument("<mode>", "forward or train")
     .action((mode: string, flags: BenchFlags) => {
       if (mode !== "forward" && mode !== "train") throw new InputError(`bench: mode must be forward or train, got "${mode}"`);
-      if (flags.threads !== undefined) process.env.BERTKIT_THREADS = String(flags.threads);
       const config = resolveConfig(flags.config);
       const r = measureThroughput({ mode: mode as BenchMode, config, batch: flags.batch, seq: flags.seq, seconds: flags.seconds, minSeq: flags.minSeq });
       if (flags.json === true) {
