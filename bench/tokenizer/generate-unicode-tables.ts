@@ -13,7 +13,6 @@ import { bertNormalizer, bertPreTokenizer } from "tokenizers";
 const cleanOnly = bertNormalizer({ cleanText: true, handleChineseChars: false, stripAccents: false, lowercase: false });
 const stripOnly = bertNormalizer({ cleanText: false, handleChineseChars: false, stripAccents: true, lowercase: false });
 const preTokenizer = bertPreTokenizer();
-const MARK = /^\p{Mn}$/u;
 
 const control: number[] = [];
 const nonspacingMark: number[] = [];

@@ -28,6 +28,7 @@ export interface AddedTokenMatch {
   end: number;
 }
 
+const NO_MATCHES: readonly AddedTokenMatch[] = [];
 const WORD_CHAR = /[\p{Alphabetic}\p{N}]/u;
 
 function escapeRegExp(text: string): string {
@@ -38,6 +39,8 @@ function escapeRegExp(text: string): string {
 export class AddedTokenMatcher {
   private readonly pattern: RegExp | null;
   private readonly byContent: Map<string, AddedToken>;
+  /** First UTF-16 unit of each token: a text holding none of them has no match, checked without the regex. */
+  private readonly firstUnits: string[];
 
   /** `contentOf` gives the string to look for (the normalized content for `normalized` tokens). */
   constructor(tokens: readonly AddedToken[], contentOf: (token: AddedToken) => string = (t) => t.content) {
@@ -49,6 +52,7 @@ export class AddedTokenMatcher {
     // Longest first, so that the alternation picks the longest token among those starting at the leftmost position.
     const contents = [...this.byContent.keys()].sort((a, b) => b.length - a.length);
     this.pattern = contents.length === 0 ? null : new RegExp(contents.map(escapeRegExp).join("|"), "gu");
+    this.firstUnits = [...new Set(contents.map((c) => c[0]))];
   }
 
   get isEmpty(): boolean {
@@ -56,9 +60,9 @@ export class AddedTokenMatcher {
   }
 
   /** Non-overlapping matches in `text`, in order. */
-  find(text: string): AddedTokenMatch[] {
+  find(text: string): readonly AddedTokenMatch[] {
+    if (this.pattern === null || !this.firstUnits.some((unit) => text.includes(unit))) return NO_MATCHES;
     const matches: AddedTokenMatch[] = [];
-    if (this.pattern === null) return matches;
     this.pattern.lastIndex = 0;
     let previousEnd = 0;
     for (let m = this.pattern.exec(text); m !== null; m = this.pattern.exec(text)) {

@@ -22,6 +22,8 @@ export interface EncodingFields {
   overflowing?: Encoding[];
 }
 
+const NO_OVERFLOW: Encoding[] = [];
+
 export class Encoding {
   readonly inputIds: Int32Array;
   readonly tokenTypeIds: Int32Array;
@@ -44,7 +46,7 @@ export class Encoding {
     this.offsetsFlat = fields.offsets;
     this.wordIndex = fields.words;
     this.sequenceIndex = fields.sequences;
-    this.overflowing = fields.overflowing ?? [];
+    this.overflowing = fields.overflowing ?? NO_OVERFLOW;
     this.lookup = lookup;
   }
 
@@ -128,46 +130,4 @@ export interface EncodingJson {
   offsets: Array<[number, number]>;
   word_ids: Array<number | null>;
   overflowing?: EncodingJson[];
-}
-
-/** An empty encoding. */
-export function emptyFields(): EncodingFields {
-  const none = new Int32Array(0);
-  return { ids: none, typeIds: none, offsets: none, words: none, sequences: none, specialTokensMask: none, attentionMask: none };
-}
-
-/** Tokens [start, stop) of `e` (no overflowing). */
-export function sliceFields(e: EncodingFields, start: number, stop: number): EncodingFields {
-  return {
-    ids: e.ids.slice(start, stop),
-    typeIds: e.typeIds.slice(start, stop),
-    offsets: e.offsets.slice(2 * start, 2 * stop),
-    words: e.words.slice(start, stop),
-    sequences: e.sequences.slice(start, stop),
-    specialTokensMask: e.specialTokensMask.slice(start, stop),
-    attentionMask: e.attentionMask.slice(start, stop),
-  };
-}
-
-/** `parts` one after the other (no overflowing). */
-export function concatFields(parts: EncodingFields[]): EncodingFields {
-  const cat = (pick: (f: EncodingFields) => Int32Array): Int32Array => {
-    const total = parts.reduce((n, p) => n + pick(p).length, 0);
-    const out = new Int32Array(total);
-    let at = 0;
-    for (const p of parts) {
-      out.set(pick(p), at);
-      at += pick(p).length;
-    }
-    return out;
-  };
-  return {
-    ids: cat((f) => f.ids),
-    typeIds: cat((f) => f.typeIds),
-    offsets: cat((f) => f.offsets),
-    words: cat((f) => f.words),
-    sequences: cat((f) => f.sequences),
-    specialTokensMask: cat((f) => f.specialTokensMask),
-    attentionMask: cat((f) => f.attentionMask),
-  };
 }

@@ -4,6 +4,7 @@
  * Keeps, for every UTF-16 unit of the output, the [start, end) of the input character it came from, so token offsets
  * can point back into the user's string.
  */
+import { endianness } from "node:os";
 import { isChineseChar, isControl, isWhitespace, lowercaseOf, stripAccentsOf } from "./char-class.js";
 
 export interface BertNormalizerOptions {
@@ -142,10 +143,12 @@ export class BertNormalizer {
   }
 }
 
+const LITTLE_ENDIAN = endianness() === "LE";
+
 function unitsToString(units: Uint16Array, length: number): string {
-  const CHUNK = 8192;
-  if (length <= CHUNK) return String.fromCharCode(...units.subarray(0, length));
+  // Node decodes UTF-16LE bytes without validating them (lone surrogates survive), and far faster than fromCharCode.
+  if (LITTLE_ENDIAN) return Buffer.from(units.buffer, units.byteOffset, length * 2).toString("utf16le");
   const parts: string[] = [];
-  for (let i = 0; i < length; i += CHUNK) parts.push(String.fromCharCode(...units.subarray(i, Math.min(length, i + CHUNK))));
+  for (let i = 0; i < length; i += 8192) parts.push(String.fromCharCode(...units.subarray(i, Math.min(length, i + 8192))));
   return parts.join("");
 }

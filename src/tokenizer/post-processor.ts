@@ -5,7 +5,8 @@
  * as Hugging Face combines them.
  */
 import { FormatError } from "../errors.js";
-import { concatFields, type EncodingFields } from "./encoding.js";
+import type { EncodingFields } from "./encoding.js";
+import type { SequenceTokens } from "./sequence-builder.js";
 import type { Windows } from "./truncation.js";
 
 export type TemplatePiece =
@@ -63,9 +64,9 @@ export class TemplateProcessor {
     return count;
   }
 
-  /** The final encoding fields (with overflowing windows) for truncated sequences. */
-  process(first: Windows, second: Windows | null, addSpecialTokens: boolean): Windows {
-    const apply = (a: EncodingFields, b: EncodingFields | null): EncodingFields => this.apply(a, b, addSpecialTokens);
+  /** The final encoding fields (main window and overflowing ones) for truncated sequences. */
+  process(first: Windows, second: Windows | null, addSpecialTokens: boolean): { main: EncodingFields; overflowing: EncodingFields[] } {
+    const apply = (a: SequenceTokens, b: SequenceTokens | null): EncodingFields => this.apply(a, b, addSpecialTokens);
     const overflowing: EncodingFields[] = [];
     if (second === null) {
       for (const o of first.overflowing) overflowing.push(apply(o, null));
@@ -80,42 +81,53 @@ export class TemplateProcessor {
     return { main: apply(first.main, second?.main ?? null), overflowing };
   }
 
-  private apply(a: EncodingFields, b: EncodingFields | null, addSpecialTokens: boolean): EncodingFields {
-    if (!addSpecialTokens && this.style === "bert") {
-      return concatFields(b === null ? [withSequence(a, 0, null)] : [withSequence(a, 0, null), withSequence(b, 1, null)]);
+  /** Lays out the template in one pass: each output array is allocated once. */
+  private apply(a: SequenceTokens, b: SequenceTokens | null, addSpecialTokens: boolean): EncodingFields {
+    // BertProcessing without special tokens: the sequences as they are, type ids 0.
+    const plain = !addSpecialTokens && this.style === "bert";
+    const template = plain ? (b === null ? PLAIN_SINGLE : PLAIN_PAIR) : b === null ? this.single : this.pair;
+    let total = 0;
+    for (const piece of template) {
+      if (piece.kind === "sequence") total += (piece.sequence === 0 ? a : b)?.ids.length ?? 0;
+      else if (addSpecialTokens) total += this.specialTokens.get(piece.token)?.ids.length ?? 0;
     }
-    const parts: EncodingFields[] = [];
-    for (const piece of b === null ? this.single : this.pair) {
+    // One allocation for the seven arrays (views into it): much cheaper than seven typed arrays per encoding.
+    const buffer = new Int32Array(8 * total);
+    const out: EncodingFields = {
+      ids: buffer.subarray(0, total),
+      typeIds: buffer.subarray(total, 2 * total),
+      offsets: buffer.subarray(2 * total, 4 * total),
+      words: buffer.subarray(4 * total, 5 * total),
+      sequences: buffer.subarray(5 * total, 6 * total),
+      specialTokensMask: buffer.subarray(6 * total, 7 * total),
+      attentionMask: buffer.subarray(7 * total, 8 * total).fill(1),
+    };
+    let at = 0;
+    for (const piece of template) {
       if (piece.kind === "sequence") {
         const source = piece.sequence === 0 ? a : b;
-        if (source !== null) parts.push(withSequence(source, piece.sequence, piece.typeId));
+        if (source === null) continue;
+        const n = source.ids.length;
+        out.ids.set(source.ids, at);
+        out.offsets.set(source.offsets, 2 * at);
+        out.words.set(source.words, at);
+        out.sequences.fill(piece.sequence, at, at + n);
+        if (!plain) out.typeIds.fill(piece.typeId, at, at + n);
+        at += n;
       } else if (addSpecialTokens) {
-        const special = this.specialTokens.get(piece.token);
-        if (special !== undefined) parts.push(specialFields(special.ids, piece.typeId));
+        for (const id of this.specialTokens.get(piece.token)?.ids ?? []) {
+          out.ids[at] = id;
+          out.typeIds[at] = piece.typeId;
+          out.words[at] = -1;
+          out.sequences[at] = -1;
+          out.specialTokensMask[at] = 1;
+          at++;
+        }
       }
     }
-    return concatFields(parts);
+    return out;
   }
 }
 
-/** `e` marked as sequence `sequence`, with all type ids set to `typeId` (null: keep them). */
-function withSequence(e: EncodingFields, sequence: number, typeId: number | null): EncodingFields {
-  return {
-    ...e,
-    typeIds: typeId === null ? e.typeIds : new Int32Array(e.ids.length).fill(typeId),
-    sequences: new Int32Array(e.ids.length).fill(sequence),
-  };
-}
-
-function specialFields(ids: number[], typeId: number): EncodingFields {
-  const n = ids.length;
-  return {
-    ids: Int32Array.from(ids),
-    typeIds: new Int32Array(n).fill(typeId),
-    offsets: new Int32Array(2 * n),
-    words: new Int32Array(n).fill(-1),
-    sequences: new Int32Array(n).fill(-1),
-    specialTokensMask: new Int32Array(n).fill(1),
-    attentionMask: new Int32Array(n).fill(1),
-  };
-}
+const PLAIN_SINGLE: readonly TemplatePiece[] = [{ kind: "sequence", sequence: 0, typeId: 0 }];
+const PLAIN_PAIR: readonly TemplatePiece[] = [...PLAIN_SINGLE, { kind: "sequence", sequence: 1, typeId: 0 }];

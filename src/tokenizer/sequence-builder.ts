@@ -1,9 +1,23 @@
 /**
  * Collects the tokens of one sequence while it is being tokenized: ids, offsets mapped back to the original text,
- * word indices. Buffers are reused from one call to the next; `build` copies out exactly-sized arrays.
+ * word indices. Buffers are reused from one call to the next: `view` returns views of them that stay valid only
+ * until the next `reset` (the post-processor copies them into the final encoding).
  */
-import type { EncodingFields } from "./encoding.js";
 import type { PieceSink } from "./wordpiece.js";
+
+/** Tokens of one sequence before truncation and special tokens: ids, [start, end) pairs, word indices. */
+export interface SequenceTokens {
+  ids: Int32Array;
+  offsets: Int32Array;
+  words: Int32Array;
+}
+
+/** Tokens [start, stop) of `t`, as views. */
+export function sliceTokens(t: SequenceTokens, start: number, stop: number): SequenceTokens {
+  return { ids: t.ids.subarray(start, stop), offsets: t.offsets.subarray(2 * start, 2 * stop), words: t.words.subarray(start, stop) };
+}
+
+export const NO_TOKENS: SequenceTokens = { ids: new Int32Array(0), offsets: new Int32Array(0), words: new Int32Array(0) };
 
 export class SequenceBuilder implements PieceSink {
   private ids = new Int32Array(256);
@@ -20,6 +34,15 @@ export class SequenceBuilder implements PieceSink {
   reset(): void {
     this.count = 0;
     this.word = -1;
+  }
+
+  /** Gives back buffers grown by a very long input, so a tokenizer does not hold on to them. */
+  shrink(): void {
+    if (this.ids.length <= 1 << 16) return;
+    this.ids = new Int32Array(256);
+    this.offsets = new Int32Array(512);
+    this.words = new Int32Array(256);
+    this.count = 0;
   }
 
   /** Pieces pushed next have offsets in a normalized text whose source starts at `base`, aligned by these arrays. */
@@ -46,17 +69,9 @@ export class SequenceBuilder implements PieceSink {
     this.words[i] = this.word;
   }
 
-  build(): EncodingFields {
+  view(): SequenceTokens {
     const n = this.count;
-    return {
-      ids: this.ids.slice(0, n),
-      typeIds: new Int32Array(n),
-      offsets: this.offsets.slice(0, 2 * n),
-      words: this.words.slice(0, n),
-      sequences: new Int32Array(n),
-      specialTokensMask: new Int32Array(n),
-      attentionMask: new Int32Array(n).fill(1),
-    };
+    return { ids: this.ids.subarray(0, n), offsets: this.offsets.subarray(0, 2 * n), words: this.words.subarray(0, n) };
   }
 
   private grow(): void {

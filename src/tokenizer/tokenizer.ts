@@ -7,13 +7,13 @@ import { InputError } from "../errors.js";
 import { AddedTokenMatcher, specialToken, type AddedToken } from "./added-tokens.js";
 import { WordPieceDecoder, type WordPieceDecoderOptions } from "./decoder.js";
 import { resolveEncodeOptions, type EncodeOptions, type ResolvedOptions } from "./encode-options.js";
-import { Encoding, type EncodingFields } from "./encoding.js";
+import { Encoding } from "./encoding.js";
 import { BertNormalizer, type BertNormalizerOptions } from "./normalizer.js";
 import { padEncoding, paddedLength } from "./padding.js";
 import { TemplateProcessor } from "./post-processor.js";
 import { forEachWord } from "./pre-tokenizer.js";
-import { SequenceBuilder } from "./sequence-builder.js";
-import { truncateSequences } from "./truncation.js";
+import { SequenceBuilder, type SequenceTokens } from "./sequence-builder.js";
+import { truncateSequences, type Windows } from "./truncation.js";
 import type { Vocabulary } from "./vocabulary.js";
 import { WordPiece, type WordPieceOptions } from "./wordpiece.js";
 
@@ -45,6 +45,8 @@ export interface BertTokenizerParts {
 
 export type EncodeInput = string | readonly [string, string];
 
+const NO_WINDOWS: SequenceTokens[] = [];
+
 // Long inputs are normalized in chunks of about this many UTF-16 units, cut at whitespace, to bound memory.
 const CHUNK = 1 << 16;
 
@@ -61,7 +63,9 @@ export class BertTokenizer {
   private readonly rawMatcher: AddedTokenMatcher;
   private readonly normalizedMatcher: AddedTokenMatcher;
   private readonly addedById = new Map<number, AddedToken>();
-  private readonly builder = new SequenceBuilder();
+  // One builder per sequence of a pair: their views stay valid until the encoding is laid out.
+  private readonly builders = [new SequenceBuilder(), new SequenceBuilder()];
+  private builder = this.builders[0];
   readonly tokenOf = (id: number): string => this.idToToken(id) ?? this.specialTokens.unk;
 
   constructor(parts: BertTokenizerParts) {
@@ -143,21 +147,19 @@ export class BertTokenizer {
     if (typeof text !== "string" || (pair !== null && typeof pair !== "string")) {
       throw new InputError("encode takes a string (and optionally a second string for a pair)");
     }
-    const first = this.encodeSequence(text);
-    const second = pair === null ? null : this.encodeSequence(pair);
-    let maxLength = Number.MAX_SAFE_INTEGER;
-    let strategy: "longest_first" | "only_first" | "only_second" = "longest_first";
-    let stride = 0;
+    const first = this.encodeSequence(text, 0);
+    const second = pair === null ? null : this.encodeSequence(pair, 1);
+    let a: Windows = { main: first, overflowing: NO_WINDOWS };
+    let b: Windows | null = second === null ? null : { main: second, overflowing: NO_WINDOWS };
     if (options.truncation !== null) {
       const added = options.addSpecialTokens ? this.postProcessor.addedTokenCount(second !== null) : 0;
-      if (options.truncation.maxLength < added) {
-        throw new InputError(`maxLength ${options.truncation.maxLength} leaves no room: the special tokens alone take ${added}`);
-      }
-      ({ strategy, stride } = options.truncation);
-      maxLength = options.truncation.maxLength - added;
+      const { maxLength, strategy, stride } = options.truncation;
+      if (maxLength < added) throw new InputError(`maxLength ${maxLength} leaves no room: the special tokens alone take ${added}`);
+      [a, b] = truncateSequences(first, second, maxLength - added, strategy, stride);
     }
-    const [a, b] = truncateSequences(first, second, maxLength, strategy, stride);
     const { main, overflowing } = this.postProcessor.process(a, b, options.addSpecialTokens);
+    for (const builder of this.builders) builder.shrink();
+    if (overflowing.length === 0) return new Encoding(main, this.tokenOf);
     return new Encoding({ ...main, overflowing: overflowing.map((o) => new Encoding(o, this.tokenOf)) }, this.tokenOf);
   }
 
@@ -169,8 +171,9 @@ export class BertTokenizer {
   }
 
   /** Tokens of one text, before truncation and special tokens. */
-  private encodeSequence(text: string): EncodingFields {
-    const builder = this.builder;
+  private encodeSequence(text: string, which: 0 | 1): SequenceTokens {
+    const builder = this.builders[which];
+    this.builder = builder;
     builder.reset();
     let at = 0;
     for (const match of this.rawMatcher.find(text)) {
@@ -180,7 +183,7 @@ export class BertTokenizer {
       at = match.end;
     }
     this.encodeSpan(text, at, text.length);
-    return builder.build();
+    return builder.view();
   }
 
   /** Normalizes and tokenizes text[start, end), in whitespace-bounded chunks when it is long. */

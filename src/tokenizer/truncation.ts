@@ -4,7 +4,7 @@
  * (question answering slides such windows over long contexts).
  */
 import { InputError } from "../errors.js";
-import { emptyFields, sliceFields, type EncodingFields } from "./encoding.js";
+import { NO_TOKENS, sliceTokens, type SequenceTokens } from "./sequence-builder.js";
 
 export type TruncationStrategy = "longest_first" | "only_first" | "only_second";
 
@@ -12,25 +12,25 @@ export const TRUNCATION_STRATEGIES: readonly TruncationStrategy[] = ["longest_fi
 
 /** One sequence after truncation: the kept window and the overflowing ones. */
 export interface Windows {
-  main: EncodingFields;
-  overflowing: EncodingFields[];
+  main: SequenceTokens;
+  overflowing: SequenceTokens[];
 }
 
 /** Cuts `e` into windows of at most `maxLength` tokens, the next starting `maxLength - stride` after the previous. */
-export function cutWindows(e: EncodingFields, maxLength: number, stride: number): Windows {
+export function cutWindows(e: SequenceTokens, maxLength: number, stride: number): Windows {
   const n = e.ids.length;
   if (maxLength >= n) return { main: e, overflowing: [] };
-  if (maxLength === 0) return { main: emptyFields(), overflowing: [e] };
+  if (maxLength === 0) return { main: NO_TOKENS, overflowing: [e] };
   if (stride >= maxLength) {
     throw new InputError(
       `stride (${stride}) must be smaller than the room left for the sequence (${maxLength} tokens, after special tokens)`,
     );
   }
   const step = maxLength - stride;
-  const windows: EncodingFields[] = [];
+  const windows: SequenceTokens[] = [];
   for (let start = 0; ; start += step) {
     const stop = Math.min(start + maxLength, n);
-    windows.push(sliceFields(e, start, stop));
+    windows.push(sliceTokens(e, start, stop));
     if (stop === n) break;
   }
   return { main: windows[0], overflowing: windows.slice(1) };
@@ -42,13 +42,13 @@ export function cutWindows(e: EncodingFields, maxLength: number, stride: number)
  * that one only (an error when it is too short to make room).
  */
 export function truncateSequences(
-  first: EncodingFields,
-  second: EncodingFields | null,
+  first: SequenceTokens,
+  second: SequenceTokens | null,
   maxLength: number,
   strategy: TruncationStrategy,
   stride: number,
 ): [Windows, Windows | null] {
-  const keep = (e: EncodingFields): Windows => ({ main: e, overflowing: [] });
+  const keep = (e: SequenceTokens): Windows => ({ main: e, overflowing: [] });
   if (maxLength === 0) {
     return [cutWindows(first, 0, stride), second === null ? null : cutWindows(second, 0, stride)];
   }
@@ -74,7 +74,7 @@ export function truncateSequences(
   if (strategy === "only_second" && second === null) {
     throw new InputError("truncation only_second needs a pair of texts, but only one was given");
   }
-  const target = strategy === "only_first" ? first : (second as EncodingFields);
+  const target = strategy === "only_first" ? first : (second as SequenceTokens);
   const targetLength = target.ids.length;
   if (targetLength <= toRemove) {
     const which = strategy === "only_first" ? "first" : "second";

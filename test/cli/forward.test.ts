@@ -19,9 +19,11 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = join(ROOT, "bin", "bertkit");
 const MINI = join(SHARED, "models", "gutenberg-mini");
 
+/** Runs the CLI; the backend notice (printed when the native addon is not built) is dropped from stderr. */
 function run(args: string[]): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const stderr = r.stderr.split("\n").filter((l) => !l.startsWith("bertkit: native backend not built")).join("\n");
+  return { code: r.status, stdout: r.stdout, stderr };
 }
 
 function tmp(): string {
