@@ -1,6 +1,7 @@
 // Lint: typescript-eslint's type-aware recommended rules, no `any`, no ts-comments.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import globals from "globals";
 
 export default tseslint.config(
   { ignores: ["dist/**", "node_modules/**", "native/build/**", "bench/out/**", ".tmp/**"] },
@@ -16,4 +17,5 @@ export default tseslint.config(
     },
   },
   { files: ["**/*.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
+  { files: ["**/*.js", "**/*.mjs"], languageOptions: { globals: globals.node } },
 );
