@@ -10,6 +10,7 @@ export { gelu, geluTanh, relu, tanh, exp, neg, affine } from "./ops/unary.js";
 export { softmax, logSoftmax } from "./ops/softmax.js";
 export { layerNorm, addLayerNorm } from "./ops/layer-norm.js";
 export { biasActivation } from "./ops/bias-activation.js";
+export { linear } from "./ops/linear.js";
 export { scaledDotProductAttention } from "./ops/attention.js";
 export type { AttentionOptions, AttentionOutput } from "./ops/attention.js";
 export { embedding } from "./ops/embedding.js";

@@ -8,6 +8,7 @@ import { affine, exp, gelu, geluTanh, neg, relu, tanh } from "../../src/tensor/o
 import { logSoftmax, softmax } from "../../src/tensor/ops/softmax.js";
 import { addLayerNorm, layerNorm } from "../../src/tensor/ops/layer-norm.js";
 import { biasActivation } from "../../src/tensor/ops/bias-activation.js";
+import { linear } from "../../src/tensor/ops/linear.js";
 import { scaledDotProductAttention } from "../../src/tensor/ops/attention.js";
 import { embedding } from "../../src/tensor/ops/embedding.js";
 import { bceWithLogits, crossEntropy, mseLoss } from "../../src/tensor/ops/losses.js";
@@ -97,6 +98,8 @@ describe("reductions and layout", () => {
 });
 
 describe("fused ops", () => {
+  check("linear (x, W, b)", linear, [r(2, 3, 4), r(5, 4), r(5)]);
+  check("linear on 2-D input", linear, [r(3, 4), r(2, 4), r(2)]);
   for (const op of ["identity", "gelu", "gelu_tanh", "relu", "tanh"] as const) {
     check(`bias + ${op}`, (x, b) => biasActivation(x, b, op), [r(2, 3, 5), r(5)]);
   }

@@ -8,8 +8,7 @@ import { Linear } from "../../nn/linear.js";
 import { Module } from "../../nn/module.js";
 import { Parameter } from "../../nn/parameter.js";
 import { constant_ } from "../../nn/init.js";
-import { biasActivation } from "../../tensor/ops/bias-activation.js";
-import { matmul } from "../../tensor/ops/matmul.js";
+import { linear } from "../../tensor/ops/linear.js";
 import type { Tensor } from "../../tensor/tensor.js";
 import type { UnaryOp } from "../../backend/kernels.js";
 import { activation } from "../activation.js";
@@ -39,7 +38,7 @@ export class BertLMDecoder extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return biasActivation(matmul(x, this.weight, { transB: true }), this.bias); // (B, T, V)
+    return linear(x, this.weight, this.bias); // (B, T, V)
   }
 }
 
