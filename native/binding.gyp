@@ -16,15 +16,20 @@
         "src/layer_norm.cc",
         "src/embedding.cc",
         "src/losses.cc",
+        "src/attention_common.cc",
         "src/attention.cc",
         "src/attention_backward.cc",
+        "src/small_gemm.cc",
         "src/optimizer.cc",
         "src/layout.cc"
       ],
       # node's common.gypi turns exceptions off; the argument checks report errors by throwing.
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
       # x86-64-v3 (AVX2 + FMA) is the baseline; -fopenmp-simd only honours `#pragma omp simd` (no OpenMP runtime).
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-O3", "-march=x86-64-v3", "-fopenmp-simd", "-Wall", "-Wextra"],
+      # -ffp-contract=off: no implicit a·b + c fusing, so plain expressions round as the reference's do
+      # (a fused gy·γ − mean(gy·γ) in the LayerNorm backward leaves a rounding residue where the reference
+      # gets 0); FMAs where wanted are written as intrinsics.
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-O3", "-march=x86-64-v3", "-fopenmp-simd", "-ffp-contract=off", "-Wall", "-Wextra"],
       # libmvec: glibc's vectorised erff/expf/tanhf. OpenBLAS is opened at run time (see src/blas.cc), so it is not linked.
       "libraries": ["-lmvec", "-ldl", "-lpthread"]
     }

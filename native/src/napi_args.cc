@@ -5,40 +5,52 @@
 
 namespace bertkit {
 
-Args::Args(napi_env env, napi_callback_info info, const char* kernel) : env_(env), kernel_(kernel) {
-  if (napi_get_cb_info(env, info, &argc_, argv_, nullptr, nullptr) != napi_ok) fail("cannot read arguments");
-  if (argc_ > kMax) argc_ = kMax;
+Args::Args(napi_env env, napi_callback_info info) : env_(env) {
+  void* data = nullptr;
+  if (napi_get_cb_info(env, info, &argc_, argv_, nullptr, &data) != napi_ok) fail("cannot read arguments");
+  if (data != nullptr) kernel_ = static_cast<const char*>(data);
+}
+
+napi_value Args::result() const {
+  napi_value v = nullptr;
+  if (hasResult_) napi_create_double(env_, result_, &v);
+  return v;
 }
 
 void Args::fail(const std::string& what) const {
   throw KernelError(std::string("bertkit native ") + kernel_ + ": " + what);
 }
 
+// Missing arguments read as undefined (N-API fills argv up to kMax).
 napi_value Args::arg(size_t i) const {
-  if (i >= argc_) fail("missing argument " + std::to_string(i));
+  if (i >= kMax) fail("argument index out of range");
   return argv_[i];
 }
 
-void* Args::typedArray(size_t i, napi_typedarray_type type, const char* typeName, int64_t minLength, bool nullable) {
-  napi_value v = arg(i);
-  if (nullable) {
-    napi_valuetype t;
-    napi_typeof(env_, v, &t);
-    if (t == napi_null || t == napi_undefined) return nullptr;
+bool Args::isNullish(size_t i) {
+  napi_valuetype t;
+  napi_typeof(env_, arg(i), &t);
+  return t == napi_null || t == napi_undefined;
+}
+
+const Args::View& Args::view(size_t i) {
+  View& v = views_[i < kMax ? i : 0];
+  if (!v.loaded) {
+    v.loaded = true;
+    v.isTyped = napi_get_typedarray_info(env_, arg(i), &v.type, &v.length, &v.data, nullptr, nullptr) == napi_ok;
   }
-  bool isTyped = false;
-  napi_is_typedarray(env_, v, &isTyped);
-  if (!isTyped) fail("argument " + std::to_string(i) + " must be a " + typeName);
-  napi_typedarray_type actual;
-  size_t length = 0;
-  void* data = nullptr;
-  napi_get_typedarray_info(env_, v, &actual, &length, &data, nullptr, nullptr);
-  if (actual != type) fail("argument " + std::to_string(i) + " must be a " + typeName);
-  if (static_cast<int64_t>(length) < minLength) {
-    fail("argument " + std::to_string(i) + " has " + std::to_string(length) + " elements, needs at least " +
+  return v;
+}
+
+void* Args::typedArray(size_t i, napi_typedarray_type type, const char* typeName, int64_t minLength, bool nullable) {
+  if (nullable && isNullish(i)) return nullptr;
+  const View& v = view(i);
+  if (!v.isTyped || v.type != type) fail("argument " + std::to_string(i) + " must be a " + typeName);
+  if (static_cast<int64_t>(v.length) < minLength) {
+    fail("argument " + std::to_string(i) + " has " + std::to_string(v.length) + " elements, needs at least " +
          std::to_string(minLength));
   }
-  return data;
+  return v.data;
 }
 
 float* Args::f32(size_t i, int64_t minLength) {
@@ -54,12 +66,9 @@ const int32_t* Args::i32(size_t i, int64_t minLength) {
 }
 
 int64_t Args::length(size_t i) {
-  napi_typedarray_type type;
-  size_t length = 0;
-  if (napi_get_typedarray_info(env_, arg(i), &type, &length, nullptr, nullptr, nullptr) != napi_ok) {
-    fail("argument " + std::to_string(i) + " must be a typed array");
-  }
-  return static_cast<int64_t>(length);
+  const View& v = view(i);
+  if (!v.isTyped) fail("argument " + std::to_string(i) + " must be a typed array");
+  return static_cast<int64_t>(v.length);
 }
 
 double Args::number(size_t i) {

@@ -17,8 +17,13 @@ namespace {
 
 // Workers sleep on a condition variable between jobs. After a job they spin briefly first, because
 // kernels come in quick succession during a forward pass and a futex wake-up costs several microseconds.
-// Every job ends with all workers checked in (a barrier), so no worker can still be reading one job's
-// fields when the next job overwrites them.
+//
+// The caller takes tasks too and returns as soon as every task is done: it never waits for a worker
+// that has not woken up (on a busy machine a descheduled worker would otherwise stall every kernel for
+// a scheduler time slice). So a worker may wake late and must not run a stale job: the generation is
+// odd while run() rewrites the job, and a worker announces itself in `active_` and then re-checks the
+// generation before touching the job (seq_cst on both sides, as in Dekker's algorithm). run() waits for
+// `active_` to drain before rewriting the job fields.
 class Pool {
  public:
   explicit Pool(int threads) {
@@ -29,7 +34,7 @@ class Pool {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stop_ = true;
-      generation_.fetch_add(1);
+      generation_ += 2;
     }
     wake_.notify_all();
     for (auto& w : workers_) w.join();
@@ -38,50 +43,57 @@ class Pool {
   int size() const { return static_cast<int>(workers_.size()) + 1; }
 
   void run(int64_t tasks, const std::function<void(int64_t)>& fn) {
+    generation_.fetch_add(1);  // odd: the job is being rewritten
+    while (active_.load() != 0) __builtin_ia32_pause();
     job_ = &fn;
     tasks_ = tasks;
-    next_.store(0, std::memory_order_relaxed);
-    finished_.store(0, std::memory_order_relaxed);
+    next_.store(0);
+    done_.store(0);
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      generation_.fetch_add(1, std::memory_order_release);
+      generation_.fetch_add(1);  // even: published
     }
     wake_.notify_all();
     drain();
-    const int workers = static_cast<int>(workers_.size());
-    while (finished_.load(std::memory_order_acquire) < workers) __builtin_ia32_pause();
+    while (done_.load(std::memory_order_acquire) < tasks) __builtin_ia32_pause();
   }
 
  private:
   void drain() {
     for (;;) {
-      const int64_t t = next_.fetch_add(1, std::memory_order_relaxed);
+      const int64_t t = next_.fetch_add(1);
       if (t >= tasks_) return;
       (*job_)(t);
+      done_.fetch_add(1, std::memory_order_release);
     }
   }
 
-  // Waits for a generation other than `seen`: spins up to ~30 µs, then sleeps.
+  // Waits for a published generation other than `seen`: spins up to ~30 µs, then sleeps.
   uint64_t awaitJob(uint64_t seen) {
+    auto ready = [&](uint64_t g) { return g != seen && (g & 1) == 0; };
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(30);
     for (int i = 0;; i++) {
-      const uint64_t g = generation_.load(std::memory_order_acquire);
-      if (g != seen) return g;
+      const uint64_t g = generation_.load();
+      if (ready(g)) return g;
       __builtin_ia32_pause();
       if ((i & 31) == 31 && std::chrono::steady_clock::now() > deadline) break;
     }
     std::unique_lock<std::mutex> lock(mutex_);
-    wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != seen; });
-    return generation_.load(std::memory_order_acquire);
+    wake_.wait(lock, [&] { return ready(generation_.load()); });
+    return generation_.load();
   }
 
   void work() {
     uint64_t seen = 0;
     for (;;) {
-      seen = awaitJob(seen);
+      const uint64_t g = awaitJob(seen);
       if (stop_) return;
-      drain();
-      finished_.fetch_add(1, std::memory_order_release);
+      active_.fetch_add(1);
+      if (generation_.load() == g) {  // still the job we woke for: its fields are stable until active_ drops
+        drain();
+        seen = g;
+      }
+      active_.fetch_sub(1);
     }
   }
 
@@ -89,12 +101,13 @@ class Pool {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::atomic<uint64_t> generation_{0};
-  bool stop_ = false;
-  // The current job; written by run() before the generation bump that publishes it.
+  std::atomic<bool> stop_{false};
+  std::atomic<int> active_{0};
+  // The current job, written by run() while the generation is odd and no worker is active.
   const std::function<void(int64_t)>* job_ = nullptr;
   int64_t tasks_ = 0;
   std::atomic<int64_t> next_{0};
-  std::atomic<int> finished_{0};
+  std::atomic<int64_t> done_{0};
 };
 
 int cpusAvailable() {

@@ -10,6 +10,8 @@ import { loadPretrained } from "../../src/bert/pretrained.js";
 import { readSafetensors, type TensorData } from "../../src/io/safetensors.js";
 import { backward } from "../../src/tensor/autograd.js";
 import { Tensor } from "../../src/tensor/tensor.js";
+import { withBackend } from "../../src/backend/registry.js";
+import { backends } from "../helpers/backends.js";
 import { GOLDEN_MODELS } from "../helpers/golden.js";
 
 const DIR = join(GOLDEN_MODELS, "train-start");
@@ -19,7 +21,7 @@ function asInt(t: TensorData | undefined): Tensor {
   return new Tensor(t.data, t.shape);
 }
 
-it("matches Hugging Face's loss and every parameter gradient on batch 0", () => {
+it.each(backends)("matches Hugging Face's loss and every parameter gradient on batch 0 on the $name backend", (kernels) => withBackend(kernels, () => {
   const { model } = loadPretrained(DIR);
   if (!(model instanceof BertForPreTraining)) throw new Error("train-start is a BertForPreTraining");
   model.train(); // dropout is 0 in this config, so train mode is deterministic
@@ -61,4 +63,4 @@ it("matches Hugging Face's loss and every parameter gradient on batch 0", () => 
     console.log(`grad ${name}: max |Δ| = ${maxAbs.toExponential(2)}`);
   }
   console.log(`worst gradient difference ${worst.toExponential(2)} over ${golden.size} parameters`);
-});
+}));

@@ -8,6 +8,8 @@ import { namedOutputs } from "../../src/bert/named-outputs.js";
 import { loadPretrained } from "../../src/bert/pretrained.js";
 import { readSafetensors, type TensorData } from "../../src/io/safetensors.js";
 import { Tensor } from "../../src/tensor/tensor.js";
+import { withBackend } from "../../src/backend/registry.js";
+import { backends } from "../helpers/backends.js";
 import { GOLDEN_MODELS, maxDiffMasked } from "../helpers/golden.js";
 
 const MODELS = ["pretraining-tiny", "seqcls-3", "qa", "tokcls-5"];
@@ -17,8 +19,10 @@ function asInt(t: TensorData | undefined): Tensor {
   return new Tensor(t.data, t.shape);
 }
 
-describe.each(MODELS)("golden model %s", (name) => {
-  it("matches every Hugging Face output within 1e-4", () => {
+const CASES = backends.flatMap((kernels) => MODELS.map((name) => ({ name, backend: kernels.name, kernels })));
+
+describe.each(CASES)("golden model $name on the $backend backend", ({ name, kernels }) => {
+  it("matches every Hugging Face output within 1e-4", () => withBackend(kernels, () => {
     const dir = join(GOLDEN_MODELS, name);
     const { model } = loadPretrained(dir);
     const golden = readSafetensors(join(dir, "golden_outputs.safetensors")).tensors;
@@ -42,5 +46,5 @@ describe.each(MODELS)("golden model %s", (name) => {
       compared.push(key);
     }
     expect(compared.length).toBeGreaterThan(4);
-  });
+  }));
 });

@@ -1,0 +1,215 @@
+/**
+ * Native kernel micro-benchmark (see bench/README-kernels.md). Part 0: OpenBLAS core types. Part 1:
+ * GFLOP/s of the addon's GEMM on BERT-base Linear shapes (M = 1024 tokens = batch 8 × 128), forward and
+ * both backward products, at 1 and 2 threads, next to plain OpenBLAS cblas_sgemm from a small C program
+ * (bench/kernels-sgemm.c, compiled here) in the same run, with the same OpenBLAS core type and timing;
+ * the ratio should be ≥ 0.85. Part 2: milliseconds of the other hot kernels at BERT-base sizes, 1 and
+ * 2 threads, with the reference backend for scale.
+ * Writes bench/out/kernels.md and bench/out/kernels.json and prints the tables.
+ * Run: npm run bench:kernels   (after npm run build:native; check `uptime` first: the machine is shared)
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import type { Kernels } from "../src/backend/kernels.js";
+import { defaultAddonPath, loadAddon } from "../src/backend/native/addon.js";
+import { createNativeKernels } from "../src/backend/native/kernels.js";
+import { referenceKernels } from "../src/backend/reference/index.js";
+
+const loadAvgStart = loadavg().map((l) => l.toFixed(2)).join(" ");
+const OUT = fileURLToPath(new URL("./out/", import.meta.url));
+const C_SOURCE = fileURLToPath(new URL("./kernels-sgemm.c", import.meta.url));
+const REPS = 10;
+const THREADS = [1, 2];
+
+const load = loadAddon(defaultAddonPath());
+if (!load.ok) throw new Error(`native addon not available (${load.reason}); run npm run build:native first`);
+const addon = load.addon;
+const native = createNativeKernels(addon);
+const coreType = /\(core (\w+)\)/.exec(addon.blas)?.[1] ?? "";
+
+/**
+ * Fastest of `reps` calls after two warm-up calls, in seconds. The minimum, not the median: on this
+ * shared machine other processes only ever add time, so the minimum is the least noisy estimate.
+ */
+function time(fn: () => void, reps = REPS): number {
+  fn();
+  fn();
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t = process.hrtime.bigint();
+    fn();
+    times.push(Number(process.hrtime.bigint() - t) / 1e9);
+  }
+  return Math.min(...times);
+}
+
+function random(n: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = ((i * 7919) % 1000) / 1000 - 0.5;
+  return a;
+}
+
+// --- Part 1: GEMM ---------------------------------------------------------------------------------
+interface GemmShape { label: string; m: number; n: number; k: number; transA: boolean; transB: boolean }
+
+const TOKENS = 1024;
+const LINEARS: [number, number][] = [[768, 768], [768, 3072], [3072, 768]];
+const SHAPES: GemmShape[] = LINEARS.flatMap(([inF, outF]) => [
+  { label: `${inF}→${outF} forward y = x·Wᵀ`, m: TOKENS, n: outF, k: inF, transA: false, transB: true },
+  { label: `${inF}→${outF} backward gx = gy·W`, m: TOKENS, n: inF, k: outF, transA: false, transB: false },
+  { label: `${inF}→${outF} backward gW = gyᵀ·x`, m: outF, n: inF, k: TOKENS, transA: true, transB: false },
+]);
+
+const binary = `${OUT}kernels-sgemm`;
+mkdirSync(OUT, { recursive: true });
+execFileSync("gcc", ["-O2", "-o", binary, C_SOURCE, "-lopenblas"], { stdio: "inherit" });
+
+function nativeGflops(s: GemmShape, threads: number): number {
+  addon.threads(threads);
+  const a = random(s.m * s.k);
+  const b = random(s.k * s.n);
+  const c = new Float32Array(s.m * s.n);
+  const seconds = time(() => native.gemm({
+    batch: 1, m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB,
+    a, aOffset: 0, strideA: 0, b, bOffset: 0, strideB: 0, c, cOffset: 0, strideC: 0, accumulate: false,
+  }));
+  return (2 * s.m * s.n * s.k) / seconds / 1e9;
+}
+
+/** Plain OpenBLAS on `core` ("" = OpenBLAS's own CPU detection). */
+function openblasGflops(s: GemmShape, threads: number, core = coreType): number {
+  const args = [s.m, s.n, s.k, Number(s.transA), Number(s.transB), threads, REPS].map(String);
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  if (core !== "") env.OPENBLAS_CORETYPE = core;
+  return Number(execFileSync(binary, args, { env }).toString().trim());
+}
+
+// Which OpenBLAS kernels to use: its own detection vs forced core types, forward shapes, 1 thread.
+const CORES = ["", "Haswell", "SkylakeX", "Cooperlake"];
+const coreRows = SHAPES.filter((s) => s.label.includes("forward")).map((s) => ({
+  shape: `${s.label} (${s.m}×${s.n}×${s.k})`,
+  gflops: CORES.map((core) => openblasGflops(s, 1, core)),
+}));
+for (const r of coreRows) console.log(`core types ${r.shape}: ${r.gflops.map((g, i) => `${CORES[i] || "detected"} ${g.toFixed(1)}`).join(", ")}`);
+const detected = execFileSync("sh", ["-c", `OPENBLAS_VERBOSE=2 "${binary}" 8 8 8 0 0 1 1 2>&1`], { env: { PATH: process.env.PATH ?? "" } }).toString();
+
+// Native and C alternate, ROUNDS times each, keeping the best of each: other processes on this shared
+// machine come and go over seconds, and must not land on one side of the comparison only.
+const ROUNDS = 5;
+interface GemmRow { shape: string; threads: number; native: number; openblas: number; ratio: number }
+const gemmRows: GemmRow[] = [];
+for (const threads of THREADS) {
+  for (const s of SHAPES) {
+    let nat = 0;
+    let ob = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      nat = Math.max(nat, nativeGflops(s, threads));
+      ob = Math.max(ob, openblasGflops(s, threads));
+    }
+    gemmRows.push({ shape: `${s.label} (${s.m}×${s.n}×${s.k})`, threads, native: nat, openblas: ob, ratio: nat / ob });
+    console.log(`${threads} thread(s) ${s.label}: native ${nat.toFixed(1)} GFLOP/s, OpenBLAS ${ob.toFixed(1)} GFLOP/s`);
+  }
+}
+
+// --- Part 2: other kernels ------------------------------------------------------------------------
+const [B, T, H, D] = [8, 128, 12, 64];
+const C = H * D;
+const FF = 3072;
+
+function kernelCases(k: Kernels): [string, () => void][] {
+  const x = random(TOKENS * FF);
+  const y = new Float32Array(TOKENS * FF);
+  const gx = new Float32Array(TOKENS * FF);
+  const bias = random(FF);
+  const gBias = new Float32Array(FF);
+  const h = random(TOKENS * C);
+  const res = random(TOKENS * C);
+  const ln = new Float32Array(TOKENS * C);
+  const sum = new Float32Array(TOKENS * C);
+  const mean = new Float32Array(TOKENS);
+  const rstd = new Float32Array(TOKENS);
+  const gamma = random(C);
+  const gG = new Float32Array(C);
+  const gB = new Float32Array(C);
+  const q = random(B * T * C);
+  const kk = random(B * T * C);
+  const v = random(B * T * C);
+  const probs = new Float32Array(B * H * T * T);
+  const out = new Float32Array(B * T * C);
+  const g = random(B * T * C);
+  const gq = new Float32Array(B * T * C);
+  const gk = new Float32Array(B * T * C);
+  const gv = new Float32Array(B * T * C);
+  const lengths = new Int32Array(B).fill(T);
+  const att = { batch: B, tokens: T, heads: H, headSize: D, scale: 1 / Math.sqrt(D), q, k: kk, v, keyMask: null, lengths, causal: false, dropMask: null, probs };
+  return [
+    ["biasActivation gelu (1024, 3072)", () => k.biasActivation("gelu", x, bias, TOKENS, FF, y)],
+    ["biasActivationBackward gelu (1024, 3072)", () => k.biasActivationBackward("gelu", x, bias, y, x, TOKENS, FF, gx, gBias)],
+    ["addLayerNorm (1024, 768)", () => k.addLayerNorm(h, res, gamma, gamma, TOKENS, C, 1e-12, ln, sum, mean, rstd)],
+    ["layerNormBackward (1024, 768)", () => k.layerNormBackward(h, gamma, mean, rstd, res, TOKENS, C, ln, gG, gB)],
+    ["attention B8 H12 T128 D64", () => k.attention({ ...att, out })],
+    ["attentionBackward B8 H12 T128 D64", () => k.attentionBackward({ ...att, gOut: g, gq, gk, gv })],
+    ["softmax (B·H·T, T) = (12288, 128)", () => k.softmax(probs, B * H * T, T, probs)],
+  ];
+}
+
+interface KernelRow { kernel: string; reference: number; native: Record<number, number> }
+const kernelRows: KernelRow[] = [];
+const refCases = kernelCases(referenceKernels);
+const natCases = kernelCases(native);
+for (let i = 0; i < natCases.length; i++) {
+  const [name, run] = natCases[i];
+  const row: KernelRow = { kernel: name, reference: time(refCases[i][1], 3) * 1e3, native: {} };
+  for (const threads of THREADS) {
+    addon.threads(threads);
+    row.native[threads] = time(run) * 1e3;
+  }
+  kernelRows.push(row);
+  console.log(`${name}: reference ${row.reference.toFixed(3)} ms, native ${THREADS.map((t) => `${row.native[t].toFixed(3)} ms @${t}`).join(", ")}`);
+}
+
+/** Microseconds per call of a 16-float op: the cost of crossing into the addon. */
+function perCallMicros(k: Kernels): number {
+  const small = random(16);
+  const out = new Float32Array(16);
+  const calls = 100_000;
+  return time(() => {
+    for (let i = 0; i < calls; i++) k.affineScalar(small, 2, 1, out);
+  }, 5) / calls * 1e6;
+}
+const overhead = { reference: perCallMicros(referenceKernels), native: perCallMicros(native) };
+console.log(`per call (affineScalar, 16 floats): reference ${overhead.reference.toFixed(3)} µs, native ${overhead.native.toFixed(3)} µs`);
+
+// --- Report ---------------------------------------------------------------------------------------
+const header = [
+  `# Native kernels, ${new Date().toISOString().slice(0, 10)}`,
+  "",
+  `CPU: ${cpus()[0]?.model ?? "?"} × ${cpus().length}; load average before/after: ${loadAvgStart} / ${loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+  `OpenBLAS: ${addon.blas}`,
+  "",
+];
+const coreTable = [
+  `OpenBLAS core types, plain cblas_sgemm, 1 thread, GFLOP/s (its own detection picks: ${/Core: (\w+)/.exec(detected)?.[1] ?? "?"}):`,
+  "",
+  `| shape | ${CORES.map((c) => c || "detected").join(" | ")} |`,
+  `|---|${CORES.map(() => "---:").join("|")}|`,
+  ...coreRows.map((r) => `| ${r.shape} | ${r.gflops.map((g) => g.toFixed(1)).join(" | ")} |`),
+];
+const gemmTable = [
+  "| shape (M×N×K) | threads | native GFLOP/s | OpenBLAS (C) GFLOP/s | ratio |",
+  "|---|---:|---:|---:|---:|",
+  ...gemmRows.map((r) => `| ${r.shape} | ${r.threads} | ${r.native.toFixed(1)} | ${r.openblas.toFixed(1)} | ${r.ratio.toFixed(2)} |`),
+];
+const kernelTable = [
+  `| kernel | reference ms | ${THREADS.map((t) => `native ms, ${t} thread${t > 1 ? "s" : ""}`).join(" | ")} |`,
+  `|---|---:|${THREADS.map(() => "---:").join("|")}|`,
+  ...kernelRows.map((r) => `| ${r.kernel} | ${r.reference.toFixed(3)} | ${THREADS.map((t) => r.native[t].toFixed(3)).join(" | ")} |`),
+];
+const overheadLine = `Per call (affineScalar on 16 floats): native ${overhead.native.toFixed(3)} µs, reference ${overhead.reference.toFixed(3)} µs.`;
+const report = [...header, ...coreTable, "", ...gemmTable, "", ...kernelTable, "", overheadLine, ""].join("\n");
+writeFileSync(`${OUT}kernels.md`, report);
+writeFileSync(`${OUT}kernels.json`, JSON.stringify({ date: new Date().toISOString(), blas: addon.blas, cores: coreRows, gemm: gemmRows, kernels: kernelRows, perCallMicros: overhead }, null, 2));
+console.log(`\n${report}`);

@@ -1,0 +1,82 @@
+// Fused multi-head attention forward. Per (b, h): S = scale · Q Kᵀ over the real queries and the keys
+// up to the last unmasked one, P = softmax(S) over visible keys, out = (P ⊙ dropMask) V.
+#include <cmath>
+
+#include "attention_common.h"
+#include "bindings.h"
+#include "row_ops.h"
+#include "small_gemm.h"
+
+namespace bertkit {
+namespace {
+
+enum Slot { kQ, kKt, kScores, kV, kOut };
+
+// Softmax of one score row over its visible keys; writes P to `probs` and P ⊙ keep to `weighted`
+// (tk keys, then zeros up to the padded width tkp). A row with no visible key is all zeros.
+void softmaxVisible(const Attention& at, int64_t b, int64_t i, float* s, int64_t tk, int64_t tkp, float* probs,
+                    const float* keep, float* weighted) {
+  for (int64_t j = 0; j < tk; j++) s[j] *= at.scale;
+  if (at.keyMask != nullptr) {
+    const int32_t* mask = at.keyMask + b * at.T;
+    for (int64_t j = 0; j < tk; j++) s[j] = mask[j] != 0 ? s[j] : -INFINITY;
+  }
+  if (at.causal) {
+    for (int64_t j = i + 1; j < tk; j++) s[j] = -INFINITY;
+  }
+  const float max = rowMax(s, tk);
+  if (max == -INFINITY) {  // no visible key
+    for (int64_t j = 0; j < tkp; j++) weighted[j] = 0;
+    for (int64_t j = 0; j < tk; j++) probs[j] = 0;
+    return;
+  }
+  const float inv = static_cast<float>(1.0 / rowExpSum(s, tk, max, s));
+  if (keep == nullptr) {
+    for (int64_t j = 0; j < tk; j++) weighted[j] = probs[j] = s[j] * inv;
+  } else {
+    for (int64_t j = 0; j < tk; j++) {
+      const float p = s[j] * inv;
+      probs[j] = p;
+      weighted[j] = p * keep[j];
+    }
+  }
+  for (int64_t j = tk; j < tkp; j++) weighted[j] = 0;
+}
+
+void head(const Attention& at, float* out, int64_t b, int64_t h) {
+  const int64_t T = at.T, D = at.D, C = at.C;
+  const int64_t tq = at.queries(b), tk = at.keys(b), tkp = roundUp8(tk);
+  float* probs = at.probs + (b * at.H + h) * T * T;  // (T, T) block of this head
+  const float* keep = at.dropMask == nullptr ? nullptr : at.dropMask + (b * at.H + h) * T * T;
+  float* o = out + b * T * C + h * D;
+  const float* q = at.q + b * T * C + h * D;
+  const float* k = at.k + b * T * C + h * D;
+  const float* v = at.v + b * T * C + h * D;
+  // Padding rows and columns of P and out are zero.
+  for (int64_t i = 0; i < T; i++) {
+    for (int64_t j = i < tq ? tk : 0; j < T; j++) probs[i * T + j] = 0;
+  }
+  for (int64_t i = tq; i < T; i++) {
+    for (int64_t d = 0; d < D; d++) o[i * C + d] = 0;
+  }
+  if (tq == 0) return;
+  const float* kt = packHeadTransposed(k, C, tk, D, kKt, kV);  // Kᵀ (D, tkp)
+  float* s = scratch(kScores, tq * tkp);  // (tq, tkp): scores, then P ⊙ keep
+  smallGemm(packHead(q, C, tq, D, kQ), roundUp8(D), kt, tkp, s, tkp, tq, tkp, D);
+  for (int64_t i = 0; i < tq; i++) {
+    softmaxVisible(at, b, i, s + i * tkp, tk, tkp, probs + i * T, keep == nullptr ? nullptr : keep + i * T,
+                   s + i * tkp);
+  }
+  gemmIntoHead(s, tkp, packHead(v, C, tk, D, kV), roundUp8(D), o, C, tq, D, tk, kOut);
+}
+
+}  // namespace
+
+// (batch, tokens, heads, headSize, scale, q, k, v, keyMask, lengths, causal, dropMask, probs, out)
+void bindAttention(Args& a) {
+  const Attention at(a);
+  float* out = a.f32(13, at.B * at.T * at.C);
+  at.forEachHead([&](int64_t b, int64_t h) { head(at, out, b, h); });
+}
+
+}  // namespace bertkit

@@ -1,0 +1,79 @@
+#include "attention_common.h"
+
+#include <string>
+
+#include "small_gemm.h"
+
+namespace bertkit {
+
+Attention::Attention(Args& a)
+    : B(a.size(0)), T(a.size(1)), H(a.size(2)), D(a.size(3)), C(H * D), scale(static_cast<float>(a.number(4))) {
+  const int64_t btc = B * T * C, bhtt = B * H * T * T;
+  q = a.f32(5, btc);
+  k = a.f32(6, btc);
+  v = a.f32(7, btc);
+  keyMask = a.isNullish(8) ? nullptr : a.i32(8, B * T);
+  lengths = a.i32(9, B);
+  causal = a.boolean(10);
+  dropMask = a.f32OrNull(11, bhtt);
+  probs = a.f32(12, bhtt);
+  for (int64_t b = 0; b < B; b++) {
+    if (lengths[b] < 0 || lengths[b] > T) {
+      a.fail("lengths[" + std::to_string(b) + "] = " + std::to_string(lengths[b]) + " is outside [0, " +
+             std::to_string(T) + "]");
+    }
+  }
+}
+
+int64_t Attention::keys(int64_t b) const {
+  int64_t end = T;
+  if (keyMask != nullptr) {
+    while (end > 0 && keyMask[b * T + end - 1] == 0) end--;
+  }
+  if (causal && end > lengths[b]) end = lengths[b];
+  return end;
+}
+
+float* scratch(int slot, int64_t size) {
+  thread_local std::vector<float> buffers[8];
+  std::vector<float>& buf = buffers[slot];
+  if (static_cast<int64_t>(buf.size()) < size) buf.resize(static_cast<size_t>(size));
+  return buf.data();
+}
+
+const float* packHead(const float* head, int64_t C, int64_t rows, int64_t D, int slot) {
+  const int64_t ld = roundUp8(D);
+  float* buf = scratch(slot, rows * ld);
+  for (int64_t r = 0; r < rows; r++) {
+    for (int64_t d = 0; d < D; d++) buf[r * ld + d] = head[r * C + d];
+    for (int64_t d = D; d < ld; d++) buf[r * ld + d] = 0.0f;
+  }
+  return buf;
+}
+
+float* packHeadTransposed(const float* head, int64_t C, int64_t rows, int64_t D, int slot, int tmpSlot) {
+  const float* packed = packHead(head, C, rows, D, tmpSlot);
+  const int64_t dp = roundUp8(D), rp = roundUp8(rows);
+  float* t = scratch(slot, D * rp);
+  for (int64_t d = 0; d < D; d++) {
+    for (int64_t r = 0; r < rows; r++) t[d * rp + r] = packed[r * dp + d];
+    for (int64_t r = rows; r < rp; r++) t[d * rp + r] = 0.0f;
+  }
+  return t;
+}
+
+void gemmIntoHead(const float* A, int64_t lda, const float* B, int64_t ldb, float* head, int64_t C, int64_t m,
+                  int64_t D, int64_t k, int slot) {
+  if (D % 8 == 0) {
+    smallGemm(A, lda, B, ldb, head, C, m, D, k);
+    return;
+  }
+  const int64_t dp = roundUp8(D);
+  float* tmp = scratch(slot, m * dp);
+  smallGemm(A, lda, B, ldb, tmp, dp, m, dp, k);
+  for (int64_t r = 0; r < m; r++) {
+    for (int64_t d = 0; d < D; d++) head[r * C + d] = tmp[r * dp + d];
+  }
+}
+
+}  // namespace bertkit

@@ -1,0 +1,61 @@
+// AVX2 helpers shared by the kernels, and glibc's vector math functions (libmvec, glibc ≥ 2.35).
+// The _ZGVdN8v_* names are the x86-64 vector-function ABI entry points ('d' = AVX2, 8 floats); glibc
+// documents them at ≤ 4 ulp (erff, expf, tanhf are ≤ 2). Calling them directly keeps -ffast-math out
+// of the build (GCC would only vectorise erff() itself under -ffast-math).
+#pragma once
+#include <immintrin.h>
+
+#include <cstdint>
+
+extern "C" {
+__m256 _ZGVdN8v_erff(__m256 x);
+__m256 _ZGVdN8v_expf(__m256 x);
+__m256 _ZGVdN8v_tanhf(__m256 x);
+__m256 _ZGVdN8v_logf(__m256 x);
+__m256 _ZGVdN8v_log1pf(__m256 x);
+}
+
+namespace bertkit {
+
+inline __m256 v8erf(__m256 x) { return _ZGVdN8v_erff(x); }
+inline __m256 v8exp(__m256 x) { return _ZGVdN8v_expf(x); }
+inline __m256 v8tanh(__m256 x) { return _ZGVdN8v_tanhf(x); }
+inline __m256 v8log1p(__m256 x) { return _ZGVdN8v_log1pf(x); }
+inline __m256 v8(float v) { return _mm256_set1_ps(v); }
+
+inline float hsum(__m256 v) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+inline float hmax(__m256 v) {
+  __m128 s = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+  s = _mm_max_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_max_ss(s, _mm_movehdup_ps(s));
+  return _mm_cvtss_f32(s);
+}
+
+// Loads the n < 8 trailing elements of p (zeros elsewhere), so tails go through the same vector code.
+inline __m256 loadTail(const float* p, int64_t n, float fill = 0.0f) {
+  alignas(32) float buf[8];
+  for (int i = 0; i < 8; i++) buf[i] = i < n ? p[i] : fill;
+  return _mm256_load_ps(buf);
+}
+
+inline void storeTail(float* p, int64_t n, __m256 v) {
+  alignas(32) float buf[8];
+  _mm256_store_ps(buf, v);
+  for (int64_t i = 0; i < n; i++) p[i] = buf[i];
+}
+
+// Applies f (a __m256 → __m256 function) to n floats: out[i] = f(x[i]).
+template <typename F>
+inline void map8(const float* x, float* out, int64_t n, F f) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(out + i, f(_mm256_loadu_ps(x + i)));
+  if (i < n) storeTail(out + i, n - i, f(loadTail(x + i, n - i)));
+}
+
+}  // namespace bertkit

@@ -1,0 +1,81 @@
+/**
+ * Native (OpenBLAS) GEMM vs the reference: odd sizes, all four transposes, batches with offsets and
+ * strides (0 = a broadcast operand), accumulation, and k = 0. Skipped when the addon is not built.
+ */
+import { it } from "vitest";
+import { check, copies, Data, describeNative } from "./harness.js";
+
+const SHAPES: [number, number, number][] = [
+  [1, 1, 1], [3, 17, 63], [17, 129, 3], [63, 1, 129], [129, 63, 17], [1, 129, 129], [64, 96, 48],
+];
+
+describeNative("native gemm matches the reference", () => {
+  it("single matrices, every transpose, overwrite and accumulate", () => {
+    const d = new Data(20);
+    for (const [m, n, k] of SHAPES) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const a = d.normal(m * k);
+          const b = d.normal(k * n);
+          for (const accumulate of [false, true]) {
+            check(`gemm ${m}×${n}×${k} tA=${transA} tB=${transB} acc=${accumulate}`, (kern, [c]) => {
+              kern.gemm({ batch: 1, m, n, k, transA, transB, a, aOffset: 0, strideA: 0, b, bOffset: 0, strideB: 0, c, cOffset: 0, strideC: 0, accumulate });
+            }, copies(d.normal(m * n)));
+          }
+        }
+      }
+    }
+  });
+
+  it("batches with offsets, strides and a broadcast (stride 0) operand", () => {
+    const d = new Data(21);
+    const batch = 3;
+    for (const [m, n, k] of SHAPES) {
+      for (const [broadcastA, broadcastB] of [[false, false], [false, true], [true, false]]) {
+        for (const transB of [false, true]) {
+          const strideA = broadcastA ? 0 : m * k + 5;
+          const strideB = broadcastB ? 0 : k * n + 2;
+          const a = d.normal(7 + (batch - 1) * strideA + m * k);
+          const b = d.normal(3 + (batch - 1) * strideB + k * n);
+          const strideC = m * n + 1;
+          check(`gemm batch ${batch} ${m}×${n}×${k} bA=${broadcastA} bB=${broadcastB} tB=${transB}`, (kern, [c]) => {
+            kern.gemm({ batch, m, n, k, transA: false, transB, a, aOffset: 7, strideA, b, bOffset: 3, strideB, c, cOffset: 4, strideC, accumulate: false });
+          }, copies(d.normal(4 + batch * strideC)));
+        }
+      }
+    }
+  });
+
+  it("accumulates every batch into one output (stride C = 0, a weight gradient)", () => {
+    const d = new Data(22);
+    const [batch, m, n, k] = [4, 17, 63, 33];
+    const a = d.normal(batch * k * m);
+    const b = d.normal(batch * k * n);
+    check("gemm batch-accumulate into stride-0 C", (kern, [c]) => {
+      kern.gemm({ batch, m, n, k, transA: true, transB: false, a, aOffset: 0, strideA: k * m, b, bOffset: 0, strideB: k * n, c, cOffset: 0, strideC: 0, accumulate: true });
+    }, copies(d.normal(m * n)));
+  });
+
+  it("k = 0 writes zeros, or leaves C alone when accumulating", () => {
+    const d = new Data(23);
+    for (const accumulate of [false, true]) {
+      check(`gemm k=0 acc=${accumulate}`, (kern, [c]) => {
+        kern.gemm({ batch: 2, m: 3, n: 5, k: 0, transA: false, transB: false, a: new Float32Array(0), aOffset: 0, strideA: 0, b: new Float32Array(0), bOffset: 0, strideB: 0, c, cOffset: 0, strideC: 15, accumulate });
+      }, copies(d.normal(30)));
+    }
+  });
+
+  it("BERT-sized Linear shapes (multi-threaded OpenBLAS)", () => {
+    const d = new Data(24);
+    const [m, n, k] = [256, 768, 384];
+    const a = d.normal(m * k);
+    const w = d.normal(n * k, 0.05);
+    const g = d.normal(m * n);
+    check("gemm x·Wᵀ 256×768×384", (kern, [c]) => {
+      kern.gemm({ batch: 1, m, n, k, transA: false, transB: true, a, aOffset: 0, strideA: 0, b: w, bOffset: 0, strideB: 0, c, cOffset: 0, strideC: 0, accumulate: false });
+    }, copies(new Float32Array(m * n)));
+    check("gemm gWᵀ += gᵀ·x 768×384×256", (kern, [c]) => {
+      kern.gemm({ batch: 1, m: n, n: k, k: m, transA: true, transB: false, a: g, aOffset: 0, strideA: 0, b: a, bOffset: 0, strideB: 0, c, cOffset: 0, strideC: 0, accumulate: true });
+    }, copies(d.normal(n * k)));
+  });
+});
