@@ -4,6 +4,7 @@
  * Usage: node ort-forward.js MODEL.onnx BATCH SEQ THREADS SECONDS [VOCAB]
  */
 import * as ort from "onnxruntime-node";
+import { peakRssMiB } from "../../src/perf/peak-rss.js";
 
 async function main(): Promise<void> {
   const [file, batchS, seqS, threadsS, secondsS, vocabS] = process.argv.slice(2);
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     elapsed = Number(process.hrtime.bigint() - start) / 1e9;
   }
   const seqPerS = (iterations * batch) / elapsed;
-  process.stdout.write(JSON.stringify({ seq_per_s: seqPerS, tokens_per_s: seqPerS * seq, peak_rss_mib: process.resourceUsage().maxRSS / 1024, ort: ort.env.versions.common }) + "\n");
+  process.stdout.write(JSON.stringify({ seq_per_s: seqPerS, tokens_per_s: seqPerS * seq, peak_rss_mib: peakRssMiB(), ort: ort.env.versions.common }) + "\n");
 }
 
 await main();

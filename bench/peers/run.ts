@@ -71,7 +71,9 @@ function main(): void {
     if (w.minSeq !== undefined) bertkitArgs.push("--min-seq", String(w.minSeq));
     process.stderr.write(`${w.model} ${w.mode} B${w.batch}×T${w.seq}${w.minSeq ? ` (lengths ${w.minSeq}–${w.seq})` : ""} …\n`);
     const bertkit = json(process.execPath, bertkitArgs, { BERTKIT_THREADS: String(threads) });
-    const torch = json(PYTHON, [TORCH_SCRIPT, w.mode, "--model", dir, ...common]);
+    // Debian's PyTorch calls OpenBLAS, which detects this CPU as "Prescott" (SSE3); give it the same
+    // AVX-512 kernels bertkit's addon selects, or the comparison would flatter bertkit tenfold.
+    const torch = json(PYTHON, [TORCH_SCRIPT, w.mode, "--model", dir, ...common], { OPENBLAS_CORETYPE: "SkylakeX" });
     const ort = w.mode === "forward"
       ? json(process.execPath, [join(HERE, "ort-forward.js"), join(dir, "model.onnx"), String(w.batch), String(w.seq), String(threads), String(seconds)])
       : null;

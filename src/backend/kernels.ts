@@ -185,6 +185,12 @@ export interface Kernels {
   attentionBackward(args: AttentionBackwardArgs): void;
 
   adamw(args: AdamWArgs): void;
+  /**
+   * Inverted-dropout keep-scales: out[i] = 0 with probability p, else 1/(1 − p), where the draw for
+   * element i is u = mix32((i · 0x9E3779B9) ⊕ seed) / 2³², mix32 being MurmurHash3's finaliser.
+   * Counter-based, so every backend produces the same mask bit for bit from the same seed.
+   */
+  dropoutMask(out: FloatArray, p: number, seed: number): void;
   /** Σ x² (for gradient-norm clipping). */
   sumSquares(x: FloatArray): number;
 

@@ -13,6 +13,7 @@ import { Tensor } from "../tensor/tensor.js";
 import { scope } from "../tensor/scope.js";
 import { AdamW, bertParamGroups, clipGradNorm } from "../train/adamw.js";
 import { InputError } from "../errors.js";
+import { peakRssMiB } from "./peak-rss.js";
 
 export type BenchMode = "forward" | "train";
 
@@ -110,7 +111,7 @@ export function measureThroughput(o: ThroughputOptions): ThroughputResult {
     seq_per_s: seqPerS,
     tokens_per_s: seqPerS * o.seq,
     real_tokens_per_s: (iterations * batch.realTokens) / elapsed,
-    peak_rss_mib: process.resourceUsage().maxRSS / 1024,
+    peak_rss_mib: peakRssMiB(),
     iterations,
     seconds: elapsed,
   };

@@ -19,15 +19,15 @@ class BufferPool {
   private readonly free = new Map<string, FloatArray[]>();
   private readonly stats: PoolStats = { hits: 0, misses: 0, bytesHeld: 0 };
 
-  /** A zero-filled buffer of `n` elements. */
-  take(dtype: "float32" | "float64", n: number): FloatArray {
+  /** A zero-filled buffer of `n` elements (`zero: false` leaves a reused buffer's old values). */
+  take(dtype: "float32" | "float64", n: number, zero = true): FloatArray {
     if (n >= POOL_MIN_ELEMENTS) {
       const list = this.free.get(`${dtype}:${n}`);
       const reused = list?.pop();
       if (reused !== undefined) {
         this.stats.hits++;
         this.stats.bytesHeld -= reused.byteLength;
-        return reused.fill(0);
+        return zero ? reused.fill(0) : reused;
       }
       this.stats.misses++;
     }
@@ -45,6 +45,11 @@ class BufferPool {
     }
     list.push(buffer);
     this.stats.bytesHeld += buffer.byteLength;
+  }
+
+  /** Overwrites every pooled buffer with `value`: tests poison the pool with NaN to prove no kernel reads stale data. */
+  fillFree(value: number): void {
+    for (const list of this.free.values()) for (const b of list) b.fill(value);
   }
 
   /** Drops every pooled buffer (to the GC). */

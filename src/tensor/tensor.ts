@@ -26,6 +26,14 @@ export function allocFloat(dtype: FloatDType, n: number): FloatArray {
   return bufferPool.take(dtype, n);
 }
 
+/**
+ * A buffer for a kernel output that the kernel writes in full: it may hold a previous step's values,
+ * which saves zeroing hundreds of megabytes per step. Never use it for accumulated outputs.
+ */
+export function allocOutput(dtype: FloatDType, n: number): FloatArray {
+  return bufferPool.take(dtype, n, false);
+}
+
 function dtypeOf(data: TensorArray): DType {
   if (data instanceof Float32Array) return "float32";
   if (data instanceof Float64Array) return "float64";

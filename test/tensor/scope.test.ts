@@ -11,6 +11,8 @@ import { full } from "../../src/tensor/tensor.js";
 import { syntheticBatch } from "../../src/perf/throughput.js";
 import { AdamW, bertParamGroups } from "../../src/train/adamw.js";
 import { smallConfig } from "../helpers/random-model.js";
+import { backends } from "../helpers/backends.js";
+import { withBackend } from "../../src/backend/registry.js";
 
 describe("scope", () => {
   it("releases what a step made, keeps what it returns, and reuses the buffers", () => {
@@ -55,4 +57,27 @@ describe("scope", () => {
     }
     expect(losses[1]).toEqual(losses[0]);
   });
+
+  it.each(backends)("never lets a reused buffer's old values leak into a result (pool poisoned with NaN, $name)", (kernels) => withBackend(kernels, () => {
+    const config = smallConfig({ vocab_size: 300, hidden_size: 64, num_attention_heads: 2, intermediate_size: 128 });
+    const batch = syntheticBatch(config, 4, 16, 6, new Rng(3)); // variable lengths: packing, padded attention
+    const grads: number[][] = [];
+    for (const poison of [false, true]) {
+      manualSeed(8);
+      const model = new BertForPreTraining(config).train();
+      scope(() => {
+        const out = model.forward(batch);
+        if (out.loss) backward(out.loss);
+      }); // fills the pool with this step's buffers
+      model.zeroGrad();
+      if (poison) bufferPool.fillFree(NaN);
+      scope(() => {
+        const out = model.forward(batch);
+        if (out.loss) backward(out.loss);
+      });
+      grads.push(model.parameters().flatMap((p) => (p.grad ? Array.from(p.grad.data) : [])));
+    }
+    expect(grads[1].every(Number.isFinite)).toBe(true);
+    expect(grads[1]).toEqual(grads[0]);
+  }));
 });

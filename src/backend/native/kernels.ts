@@ -206,6 +206,11 @@ export function createNativeKernels(addon: NativeAddon): Kernels {
       addon.adamw(param, grad, m, v, p.lr, p.beta1, p.beta2, p.eps, p.weightDecay, p.step, p.gradScale);
     },
 
+    // Placeholder until the addon exports dropoutMask (being added): the reference mask is bit-identical by contract.
+    dropoutMask(out, p, seed): void {
+      ref.dropoutMask(out, p, seed);
+    },
+
     sumSquares(x): number {
       return x instanceof F32 ? addon.sumSquares(x) : ref.sumSquares(x);
     },

@@ -6,6 +6,7 @@ import type { Kernels } from "../kernels.js";
 import { biasActivation, biasActivationBackward, unary, unaryBackward } from "./activations.js";
 import { adamw, sumSquares } from "./adamw.js";
 import { attention, attentionBackward } from "./attention.js";
+import { dropoutMask } from "./dropout-mask.js";
 import { accumulate, affineScalar, broadcastBinary, sumAxis } from "./elementwise.js";
 import { gather, scatterAdd } from "./embedding.js";
 import { gemm } from "./gemm.js";
@@ -41,6 +42,7 @@ export const referenceKernels: Kernels = {
   attention,
   attentionBackward,
   adamw,
+  dropoutMask,
   sumSquares,
   permute,
   copyBlocks,

@@ -7,7 +7,7 @@ import { InputError } from "../../errors.js";
 import { record } from "../autograd.js";
 import type { Rng } from "../random.js";
 import { fmt, sameShape } from "../shape.js";
-import { allocFloat, Tensor } from "../tensor.js";
+import { allocOutput, Tensor } from "../tensor.js";
 
 export interface AttentionOptions {
   heads: number;
@@ -48,12 +48,11 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, o: At
     throw new InputError(`attention_mask ${fmt(o.keyMask.shape)} must be (batch, tokens) = ${fmt([batch, tokens])}`);
   }
   const headSize = hidden / o.heads;
-  const probs = allocFloat(dtype, batch * o.heads * tokens * tokens);
+  const probs = allocOutput(dtype, batch * o.heads * tokens * tokens);
   let dropMask = null;
   if (o.dropout !== null && o.dropout.p > 0) {
-    const keep = 1 / (1 - o.dropout.p);
-    dropMask = allocFloat(dtype, probs.length);
-    for (let i = 0; i < dropMask.length; i++) dropMask[i] = o.dropout.rng.uniform() < o.dropout.p ? 0 : keep;
+    dropMask = allocOutput(dtype, probs.length);
+    kernelsFor(dtype).dropoutMask(dropMask, o.dropout.p, o.dropout.rng.nextUint32());
   }
   const args = {
     batch, tokens, heads: o.heads, headSize, scale: 1 / Math.sqrt(headSize),
@@ -61,12 +60,12 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, o: At
     keyMask: mask, lengths: realLengths(mask, batch, tokens), causal: o.causal, dropMask, probs,
   };
   const kern = kernelsFor(dtype);
-  const out = allocFloat(dtype, q.size);
+  const out = allocOutput(dtype, q.size);
   kern.attention({ ...args, out });
   const result = record(new Tensor(out, q.shape), "attention", [q, k, v], (gOut) => {
-    const gq = allocFloat(dtype, q.size);
-    const gk = allocFloat(dtype, q.size);
-    const gv = allocFloat(dtype, q.size);
+    const gq = allocOutput(dtype, q.size);
+    const gk = allocOutput(dtype, q.size);
+    const gv = allocOutput(dtype, q.size);
     kern.attentionBackward({ ...args, gOut, gq, gk, gv });
     return [gq, gk, gv];
   });

@@ -4,7 +4,7 @@ import { kernelsFor } from "../../backend/registry.js";
 import { InputError } from "../../errors.js";
 import { record } from "../autograd.js";
 import { fmt } from "../shape.js";
-import { allocFloat, Tensor } from "../tensor.js";
+import { allocFloat, allocOutput, Tensor } from "../tensor.js";
 
 export function biasActivation(x: Tensor, bias: Tensor, op: UnaryOp = "identity"): Tensor {
   const dtype = x.floatDType;
@@ -14,10 +14,10 @@ export function biasActivation(x: Tensor, bias: Tensor, op: UnaryOp = "identity"
   const kern = kernelsFor(dtype);
   const xd = x.floats("biasActivation");
   const bd = bias.floats("biasActivation");
-  const out = allocFloat(dtype, x.size);
+  const out = allocOutput(dtype, x.size);
   kern.biasActivation(op, xd, bd, rows, cols, out);
   return record(new Tensor(out, x.shape), op === "identity" ? "addBias" : `bias+${op}`, [x, bias], (g) => {
-    const gx = allocFloat(dtype, x.size);
+    const gx = allocOutput(dtype, x.size);
     const gBias = allocFloat(dtype, cols);
     kern.biasActivationBackward(op, xd, bd, out, g, rows, cols, gx, gBias);
     return [gx, gBias];

@@ -3,7 +3,7 @@ import { kernelsFor } from "../../backend/registry.js";
 import { InputError } from "../../errors.js";
 import { record } from "../autograd.js";
 import { fmt } from "../shape.js";
-import { allocFloat, Tensor } from "../tensor.js";
+import { allocFloat, allocOutput, Tensor } from "../tensor.js";
 
 export function embedding(table: Tensor, ids: Tensor): Tensor {
   const dtype = table.floatDType;
@@ -15,7 +15,7 @@ export function embedding(table: Tensor, ids: Tensor): Tensor {
     if (id < 0 || id >= vocab) throw new InputError(`embedding: id ${id} at flat position ${i} is outside the table's ${vocab} rows`);
   }
   const kern = kernelsFor(dtype);
-  const out = allocFloat(dtype, idData.length * dim);
+  const out = allocOutput(dtype, idData.length * dim);
   kern.gather(table.floats("embedding"), dim, idData, out);
   return record(new Tensor(out, [...ids.shape, dim]), "embedding", [table], (g) => {
     const gTable = allocFloat(dtype, table.size);

@@ -3,7 +3,7 @@ import { kernelsFor } from "../../backend/registry.js";
 import { InputError } from "../../errors.js";
 import { record } from "../autograd.js";
 import { fmt, sameShape } from "../shape.js";
-import { allocFloat, Tensor } from "../tensor.js";
+import { allocFloat, allocOutput, Tensor } from "../tensor.js";
 
 export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
   const dtype = x.floatDType;
@@ -15,7 +15,7 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): 
   const kern = kernelsFor(dtype);
   const xd = x.floats("layerNorm");
   const gd = gamma.floats("layerNorm");
-  const out = allocFloat(dtype, x.size);
+  const out = allocOutput(dtype, x.size);
   const mean = allocFloat(dtype, rows);
   const rstd = allocFloat(dtype, rows);
   kern.layerNorm(xd, gd, beta.floats("layerNorm"), rows, cols, eps, out, mean, rstd);
@@ -39,8 +39,8 @@ export function addLayerNorm(x: Tensor, residual: Tensor, gamma: Tensor, beta: T
   const rows = cols === 0 ? 0 : x.size / cols;
   const kern = kernelsFor(dtype);
   const gd = gamma.floats("addLayerNorm");
-  const out = allocFloat(dtype, x.size);
-  const sum = allocFloat(dtype, x.size);
+  const out = allocOutput(dtype, x.size);
+  const sum = allocOutput(dtype, x.size);
   const mean = allocFloat(dtype, rows);
   const rstd = allocFloat(dtype, rows);
   kern.addLayerNorm(x.floats("addLayerNorm"), residual.floats("addLayerNorm"), gd, beta.floats("addLayerNorm"), rows, cols, eps, out, sum, mean, rstd);

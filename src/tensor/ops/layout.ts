@@ -6,7 +6,7 @@ import { kernelsFor } from "../../backend/registry.js";
 import { InputError } from "../../errors.js";
 import { record } from "../autograd.js";
 import { fmt, normAxis, sizeOf, splitAt, type Shape } from "../shape.js";
-import { allocFloat, Tensor } from "../tensor.js";
+import { allocFloat, allocOutput, Tensor } from "../tensor.js";
 
 /** Same data, new shape; one axis may be -1 (inferred). Works for int32 tensors too. */
 export function reshape(x: Tensor, shape: Shape): Tensor {
@@ -32,7 +32,7 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   }
   const kern = kernelsFor(dtype);
   const outShape = perm.map((p) => x.shape[p]);
-  const out = allocFloat(dtype, x.size);
+  const out = allocOutput(dtype, x.size);
   kern.permute(x.floats("permute"), x.shape, perm, out);
   const inverse = new Array<number>(rank);
   perm.forEach((p, i) => (inverse[p] = i));

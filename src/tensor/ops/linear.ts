@@ -7,7 +7,7 @@ import { kernelsFor } from "../../backend/registry.js";
 import { InputError } from "../../errors.js";
 import { record } from "../autograd.js";
 import { fmt } from "../shape.js";
-import { allocFloat, Tensor } from "../tensor.js";
+import { allocFloat, allocOutput, Tensor } from "../tensor.js";
 
 export function linear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
   const dtype = x.floatDType;
@@ -21,7 +21,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
   const xd = x.floats("linear");
   const wd = weight.floats("linear");
   const bd = bias.floats("linear");
-  const out = allocFloat(dtype, rows * outF);
+  const out = allocOutput(dtype, rows * outF);
   kern.copyBlocks(bd, 0, 0, out, 0, outF, rows, outF, false); // every row starts as the bias
   kern.gemm({
     batch: 1, m: rows, n: outF, k: inF, transA: false, transB: true,
@@ -30,13 +30,13 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
   return record(new Tensor(out, [...x.shape.slice(0, -1), outF]), "linear", [x, weight, bias], (g) => {
     let gx = null;
     if (x.requiresGrad) {
-      gx = allocFloat(dtype, xd.length); // G (rows, out) · W (out, in)
+      gx = allocOutput(dtype, xd.length); // G (rows, out) · W (out, in)
       kern.gemm({
         batch: 1, m: rows, n: inF, k: outF, transA: false, transB: false,
         a: g, aOffset: 0, strideA: 0, b: wd, bOffset: 0, strideB: 0, c: gx, cOffset: 0, strideC: 0, accumulate: false,
       });
     }
-    const gw = allocFloat(dtype, wd.length); // Gᵀ (out, rows) · X (rows, in)
+    const gw = allocOutput(dtype, wd.length); // Gᵀ (out, rows) · X (rows, in)
     kern.gemm({
       batch: 1, m: outF, n: inF, k: rows, transA: true, transB: false,
       a: g, aOffset: 0, strideA: 0, b: xd, bOffset: 0, strideB: 0, c: gw, cOffset: 0, strideC: 0, accumulate: false,

@@ -7,7 +7,7 @@ import { kernelsFor } from "../../backend/registry.js";
 import { InputError } from "../../errors.js";
 import { record } from "../autograd.js";
 import { fmt, sameShape, sizeOf } from "../shape.js";
-import { allocFloat, Tensor } from "../tensor.js";
+import { allocFloat, allocOutput, Tensor } from "../tensor.js";
 
 export interface MatmulOptions {
   transA?: boolean;
@@ -36,7 +36,7 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const kern = kernelsFor(dtype);
   const ad = a.floats("matmul");
   const bd = b.floats("matmul");
-  const out = allocFloat(dtype, batch * m * n);
+  const out = allocOutput(dtype, batch * m * n);
 
   // With a shared, untransposed A the batch folds into the rows of one GEMM.
   const fold = sharedB && !transA;

@@ -7,7 +7,7 @@ import { kernelsFor } from "../../backend/registry.js";
 import { InputError } from "../../errors.js";
 import { record } from "../autograd.js";
 import { fmt } from "../shape.js";
-import { allocFloat, Tensor } from "../tensor.js";
+import { allocFloat, allocOutput, Tensor } from "../tensor.js";
 
 /** x (R, C) → (N, C) with rows `indices` (distinct, in [0, R)). */
 export function gatherRows(x: Tensor, indices: Int32Array): Tensor {
@@ -15,7 +15,7 @@ export function gatherRows(x: Tensor, indices: Int32Array): Tensor {
   if (x.rank !== 2) throw new InputError(`gatherRows: expected (rows, C), got ${fmt(x.shape)}`);
   const [rows, c] = x.shape;
   const kern = kernelsFor(dtype);
-  const out = allocFloat(dtype, indices.length * c);
+  const out = allocOutput(dtype, indices.length * c);
   kern.gather(x.floats("gatherRows"), c, indices, out);
   return record(new Tensor(out, [indices.length, c]), "gatherRows", [x], (g) => {
     const gx = allocFloat(dtype, rows * c);

@@ -2,7 +2,7 @@
 import { kernelsFor } from "../../backend/registry.js";
 import { InputError } from "../../errors.js";
 import { record } from "../autograd.js";
-import { allocFloat, Tensor } from "../tensor.js";
+import { allocFloat, allocOutput, Tensor } from "../tensor.js";
 
 function rowsCols(op: string, x: Tensor): [number, number] {
   if (x.rank < 1) throw new InputError(`${op}: needs rank ≥ 1`);
@@ -14,7 +14,7 @@ export function softmax(x: Tensor): Tensor {
   const dtype = x.floatDType;
   const kern = kernelsFor(dtype);
   const [rows, cols] = rowsCols("softmax", x);
-  const out = allocFloat(dtype, x.size);
+  const out = allocOutput(dtype, x.size);
   kern.softmax(x.floats("softmax"), rows, cols, out);
   return record(new Tensor(out, x.shape), "softmax", [x], (g) => {
     const gx = allocFloat(dtype, g.length);
@@ -27,7 +27,7 @@ export function logSoftmax(x: Tensor): Tensor {
   const dtype = x.floatDType;
   const kern = kernelsFor(dtype);
   const [rows, cols] = rowsCols("logSoftmax", x);
-  const out = allocFloat(dtype, x.size);
+  const out = allocOutput(dtype, x.size);
   kern.logSoftmax(x.floats("logSoftmax"), rows, cols, out);
   return record(new Tensor(out, x.shape), "logSoftmax", [x], (g) => {
     const gx = allocFloat(dtype, g.length);

@@ -2,16 +2,16 @@
 import type { UnaryOp } from "../../backend/kernels.js";
 import { kernelsFor } from "../../backend/registry.js";
 import { record } from "../autograd.js";
-import { allocFloat, Tensor } from "../tensor.js";
+import { allocFloat, allocOutput, Tensor } from "../tensor.js";
 
 function unary(op: UnaryOp, x: Tensor): Tensor {
   const dtype = x.floatDType;
   const kern = kernelsFor(dtype);
   const xd = x.floats(op);
-  const out = allocFloat(dtype, xd.length);
+  const out = allocOutput(dtype, xd.length);
   kern.unary(op, xd, out);
   return record(new Tensor(out, x.shape), op, [x], (g) => {
-    const gx = allocFloat(dtype, g.length);
+    const gx = allocOutput(dtype, g.length);
     kern.unaryBackward(op, xd, out, g, gx);
     return [gx];
   });
