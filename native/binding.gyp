@@ -21,6 +21,7 @@
         "src/attention_backward.cc",
         "src/small_gemm.cc",
         "src/optimizer.cc",
+        "src/dropout.cc",
         "src/layout.cc"
       ],
       # node's common.gypi turns exceptions off; the argument checks report errors by throwing.

@@ -14,5 +14,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 
+# onnxruntime-node (a benchmark peer) would otherwise try to download CUDA libraries in its postinstall.
+export ONNXRUNTIME_NODE_INSTALL=skip
 npm ci --no-audit --no-fund
 npm run build

@@ -12,7 +12,7 @@
 namespace bertkit {
 namespace {
 
-constexpr int kAbiVersion = 1;
+constexpr int kAbiVersion = 2;
 
 // (threads?) → the thread count in use; with a positive argument, sets it first.
 void bindThreads(Args& a) {
@@ -72,6 +72,7 @@ napi_value init(napi_env env, napi_value exports) {
       KERNEL("attention", bindAttention),
       KERNEL("attentionBackward", bindAttentionBackward),
       KERNEL("adamw", bindAdamw),
+      KERNEL("dropoutMask", bindDropoutMask),
       KERNEL("sumSquares", bindSumSquares),
       KERNEL("permute", bindPermute),
       KERNEL("copyBlocks", bindCopyBlocks),

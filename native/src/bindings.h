@@ -30,6 +30,7 @@ void bindBceWithLogitsBackward(Args& a);
 void bindAttention(Args& a);
 void bindAttentionBackward(Args& a);
 void bindAdamw(Args& a);
+void bindDropoutMask(Args& a);
 void bindSumSquares(Args& a);
 void bindPermute(Args& a);
 void bindCopyBlocks(Args& a);

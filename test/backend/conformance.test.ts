@@ -201,6 +201,18 @@ describeNative("native kernels match the reference: optimizer and layout", () =>
     }
   });
 
+  it("dropoutMask is bit-identical to the reference (seeds beyond 32 bits and negative, p at the edges)", () => {
+    for (const n of [...SIZES, LARGE * 65]) {
+      for (const [p, seed] of [[0.1, 0], [0.5, 12345], [0.1, 0xffffffff], [0.3, -7], [0.2, 2 ** 40 + 99], [0, 3], [1, 3]]) {
+        const expected = new Float32Array(n).fill(NaN);
+        const actual = new Float32Array(n).fill(NaN);
+        referenceKernels.dropoutMask(expected, p, seed);
+        native?.dropoutMask(actual, p, seed);
+        expect(actual, `dropoutMask n=${n} p=${p} seed=${seed}`).toEqual(expected);
+      }
+    }
+  });
+
   it("permute, every permutation of rank ≤ 4 on odd shapes", () => {
     const d = new Data(11);
     const perms = (n: number): number[][] => n === 1 ? [[0]] : perms(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]));

@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Must equal kAbiVersion in native/src/addon.cc. */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 type F32 = Float32Array;
 
@@ -74,6 +74,8 @@ export interface NativeAddon {
     param: F32, grad: F32, m: F32, v: F32, lr: number, beta1: number, beta2: number, eps: number,
     weightDecay: number, step: number, gradScale: number,
   ): void;
+  /** out[i] = 0 or 1/(1 − p) from a counter-based hash of (i, seed); see Kernels.dropoutMask. */
+  dropoutMask(out: F32, p: number, seed: number): void;
   sumSquares(x: F32): number;
   /** dims: [shape, perm], each `rank` long. */
   permute(x: F32, out: F32, rank: number, dims: Int32Array): void;

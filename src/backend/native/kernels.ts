@@ -206,9 +206,9 @@ export function createNativeKernels(addon: NativeAddon): Kernels {
       addon.adamw(param, grad, m, v, p.lr, p.beta1, p.beta2, p.eps, p.weightDecay, p.step, p.gradScale);
     },
 
-    // Placeholder until the addon exports dropoutMask (being added): the reference mask is bit-identical by contract.
     dropoutMask(out, p, seed): void {
-      ref.dropoutMask(out, p, seed);
+      if (out instanceof F32) addon.dropoutMask(out, p, seed);
+      else ref.dropoutMask(out, p, seed);
     },
 
     sumSquares(x): number {
