@@ -1,7 +1,8 @@
 /**
  * Native kernel micro-benchmark (see bench/README-kernels.md). Part 0: OpenBLAS core types. Part 1:
  * GFLOP/s of the addon's GEMM on BERT-base Linear shapes (M = 1024 tokens = batch 8 × 128), forward and
- * both backward products, at 1 and 2 threads, next to plain OpenBLAS cblas_sgemm from a small C program
+ * both backward products, plus the inference shapes of BERT-base B1 and BERT-mini B8, at 1 and 2 threads,
+ * next to plain OpenBLAS cblas_sgemm from a small C program
  * (bench/kernels-sgemm.c, compiled here) in the same run, with the same OpenBLAS core type and timing;
  * the ratio should be ≥ 0.85. Part 2: milliseconds of the other hot kernels at BERT-base sizes, 1 and
  * 2 threads, with the reference backend for scale.
@@ -61,6 +62,14 @@ const SHAPES: GemmShape[] = LINEARS.flatMap(([inF, outF]) => [
   { label: `${inF}→${outF} backward gx = gy·W`, m: TOKENS, n: inF, k: outF, transA: false, transB: false },
   { label: `${inF}→${outF} backward gW = gyᵀ·x`, m: outF, n: inF, k: TOKENS, transA: true, transB: false },
 ]);
+// Inference shapes: BERT-base at B1 × T128 (M = 128) and BERT-mini (H 256, FF 1024) at B8 × T128.
+const INFERENCE: [string, number, number, number][] = [
+  ["base B1", 128, 768, 768], ["base B1", 128, 768, 3072], ["base B1", 128, 3072, 768],
+  ["mini B8", 1024, 256, 256], ["mini B8", 1024, 256, 1024], ["mini B8", 1024, 1024, 256],
+];
+SHAPES.push(...INFERENCE.map(([model, m, inF, outF]): GemmShape => (
+  { label: `${model} ${inF}→${outF} inference y = x·Wᵀ`, m, n: outF, k: inF, transA: false, transB: true }
+)));
 
 const binary = `${OUT}kernels-sgemm`;
 mkdirSync(OUT, { recursive: true });

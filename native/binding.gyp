@@ -9,6 +9,7 @@
         "src/thread_pool.cc",
         "src/blas.cc",
         "src/gemm.cc",
+        "src/gemm_avx512.cc",
         "src/elementwise.cc",
         "src/broadcast.cc",
         "src/activations.cc",

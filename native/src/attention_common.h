@@ -55,6 +55,12 @@ void gemmIntoHead(const float* A, int64_t lda, const float* B, int64_t ldb, floa
 template <typename F>
 void bertkit::Attention::forEachHead(F&& fn) const {
   const int64_t perHead = T * T * (D + 1);
+  if (perHead >= 65536 && B * H > 1) {
+    // One task per head, claimed dynamically: the heads of short sequences cost less, and a worker that
+    // wakes late still takes its share.
+    bertkit::runTasks(B * H, [&](int64_t p) { fn(p / H, p % H); });
+    return;
+  }
   bertkit::parallelFor(B * H, perHead >= 65536 ? 1 : 65536 / (perHead + 1) + 1, [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; p++) fn(p / H, p % H);
   });

@@ -1,6 +1,9 @@
 // Batched GEMM through OpenBLAS (see GemmArgs in src/backend/kernels.ts): C_i = op(A_i) op(B_i) (+ C_i).
+#include <vector>
+
 #include "blas.h"
 #include "bindings.h"
+#include "gemm_avx512.h"
 
 namespace bertkit {
 
@@ -20,6 +23,15 @@ void bindGemm(Args& a) {
   const float* A = a.f32(6, extent(aOff, batch, strideA, m * k));
   const float* B = a.f32(9, extent(bOff, batch, strideB, k * n));
   float* C = a.f32(12, extent(cOff, batch, strideC, m * n));
+  if (k > 0 && gemmAvx512Supported()) {
+    std::vector<GemmView> items(static_cast<size_t>(batch));
+    for (int64_t t = 0; t < batch; t++) {
+      items[t] = GemmView{A + aOff + t * strideA, transA ? m : k, B + bOff + t * strideB, transB ? k : n,
+                          C + cOff + t * strideC, n, m, n, k, transA, transB, acc};
+    }
+    gemmAvx512(items.data(), batch, strideC < m * n);
+    return;
+  }
   for (int64_t t = 0; t < batch; t++) {
     float* c = C + cOff + t * strideC;
     if (k == 0) {

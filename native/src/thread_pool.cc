@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "blas.h"
+#include "gemm_avx512.h"
 
 namespace bertkit {
 namespace {
@@ -26,7 +27,14 @@ namespace {
 // `active_` to drain before rewriting the job fields.
 class Pool {
  public:
-  explicit Pool(int threads) {
+  // How long an idle worker spins before it sleeps. Between two kernels of a forward pass the JavaScript
+  // side runs for tens of microseconds, often more; a worker asleep by then wakes (futex, and on a VM a
+  // halted vCPU) only after the caller has done much of the next GEMM alone: BERT-mini's forward took 1.5×
+  // as long with a 30 µs spin as with 2 ms. When OpenBLAS runs the GEMMs (no AVX-512), its own threads need
+  // the cores, so the workers spin only briefly.
+  static int64_t spinMicros() { return gemmAvx512Supported() ? 2000 : 30; }
+
+  explicit Pool(int threads) : spinMicros_(spinMicros()) {
     for (int i = 1; i < threads; i++) workers_.emplace_back([this] { work(); });
   }
 
@@ -68,10 +76,10 @@ class Pool {
     }
   }
 
-  // Waits for a published generation other than `seen`: spins up to ~30 µs, then sleeps.
+  // Waits for a published generation other than `seen`: spins a while (spinMicros_), then sleeps.
   uint64_t awaitJob(uint64_t seen) {
     auto ready = [&](uint64_t g) { return g != seen && (g & 1) == 0; };
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(30);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(spinMicros_);
     for (int i = 0;; i++) {
       const uint64_t g = generation_.load();
       if (ready(g)) return g;
@@ -97,6 +105,7 @@ class Pool {
     }
   }
 
+  const int64_t spinMicros_;
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -1,5 +1,5 @@
 /**
- * Native (OpenBLAS) GEMM vs the reference: odd sizes, all four transposes, batches with offsets and
+ * Native GEMM (our AVX-512 kernel where the CPU has it, else OpenBLAS) vs the reference: odd sizes, all four transposes, batches with offsets and
  * strides (0 = a broadcast operand), accumulation, and k = 0. Skipped when the addon is not built.
  */
 import { it } from "vitest";
@@ -54,6 +54,29 @@ describeNative("native gemm matches the reference", () => {
     check("gemm batch-accumulate into stride-0 C", (kern, [c]) => {
       kern.gemm({ batch, m, n, k, transA: true, transB: false, a, aOffset: 0, strideA: k * m, b, bOffset: 0, strideB: k * n, c, cOffset: 0, strideC: 0, accumulate: true });
     }, copies(d.normal(m * n)));
+  });
+
+  it("blocked sizes: several K and M blocks, ragged 12-row and 32-column edges, threads split both ways", () => {
+    const d = new Data(25);
+    for (const [m, n, k] of [[1100, 70, 300], [37, 1000, 600], [129, 33, 1025], [13, 2000, 17]] as [number, number, number][]) {
+      for (const transA of [false, true]) {
+        for (const transB of [false, true]) {
+          const a = d.normal(m * k);
+          const b = d.normal(k * n);
+          check(`gemm ${m}×${n}×${k} tA=${transA} tB=${transB} acc=true`, (kern, [c]) => {
+            kern.gemm({ batch: 1, m, n, k, transA, transB, a, aOffset: 0, strideA: 0, b, bOffset: 0, strideB: 0, c, cOffset: 0, strideC: 0, accumulate: true });
+          }, copies(d.normal(m * n)), 2e-5);
+        }
+      }
+    }
+    const [batch, m, n, k] = [3, 130, 260, 200];
+    const a = d.normal(batch * m * k);
+    const b = d.normal(batch * k * n);
+    for (const accumulate of [false, true]) {
+      check(`gemm batch ${batch} ${m}×${n}×${k} into stride-0 C acc=${accumulate}`, (kern, [c]) => {
+        kern.gemm({ batch, m, n, k, transA: false, transB: true, a, aOffset: 0, strideA: m * k, b, bOffset: 0, strideB: k * n, c, cOffset: 0, strideC: 0, accumulate });
+      }, copies(d.normal(m * n)), 2e-5);
+    }
   });
 
   it("k = 0 writes zeros, or leaves C alone when accumulating", () => {

@@ -1,0 +1,29 @@
+// Our AVX-512 float32 GEMM (gemm_avx512.cc), used by gemm.cc in place of OpenBLAS where it is faster.
+#pragma once
+#include <cstdint>
+
+// On a function: compile it for AVX-512 (F, DQ, BW, VL) while the rest of the addon targets x86-64-v3.
+// Call such functions only when gemmAvx512Supported() (or __builtin_cpu_supports) says the CPU has it.
+#define BERTKIT_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl")))
+
+namespace bertkit {
+
+// One row-major product C = op(A) · op(B) (+ C when accumulate), as cblas_sgemm with alpha 1.
+struct GemmView {
+  const float* a;
+  int64_t lda;
+  const float* b;
+  int64_t ldb;
+  float* c;
+  int64_t ldc;
+  int64_t m, n, k;
+  bool transA, transB, accumulate;
+};
+
+// True on CPUs with AVX-512 F/DQ/BW/VL, unless BERTKIT_GEMM=blas forces OpenBLAS (for comparisons).
+bool gemmAvx512Supported();
+// Runs `count` products (k ≥ 1, m, n ≥ 1) on the thread pool, in order one at a time when `sharedC` (their
+// C matrices overlap), else concurrently. Needs gemmAvx512Supported().
+void gemmAvx512(const GemmView* items, int64_t count, bool sharedC);
+
+}  // namespace bertkit
