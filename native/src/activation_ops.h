@@ -82,4 +82,10 @@ inline bool dispatchUnary(int64_t op, Fn&& fn) {
   }
 }
 
+// In place: c[r·ldc + j] = act(c[r·ldc + j] + bias[j]) for r < rows, j < cols (bias may be null): the epilogue
+// of a GEMM tile (gemm_avx512.cc), on the calling thread.
+void biasActivationTile(int64_t op, float* c, int64_t ldc, const float* bias, int64_t rows, int64_t cols);
+// The same on a whole (rows, cols) matrix, on the pool (after an OpenBLAS GEMM).
+void biasActivationRows(int64_t op, float* c, const float* bias, int64_t rows, int64_t cols);
+
 }  // namespace bertkit

@@ -53,6 +53,20 @@ void backwardBlock(const float* x, const float* bias, const float* y, const floa
 
 }  // namespace
 
+void biasActivationTile(int64_t op, float* c, int64_t ldc, const float* bias, int64_t rows, int64_t cols) {
+  dispatchUnary(op, [&](auto tag) {
+    for (int64_t r = 0; r < rows; r++) forwardRows<decltype(tag)::value>(c + r * ldc, bias, cols, c + r * ldc, 0, 1);
+  });
+}
+
+void biasActivationRows(int64_t op, float* c, const float* bias, int64_t rows, int64_t cols) {
+  dispatchUnary(op, [&](auto tag) {
+    parallelFor(rows, (kGrain + cols) / (cols + 1), [&](int64_t r0, int64_t r1) {
+      forwardRows<decltype(tag)::value>(c, bias, cols, c, r0, r1);
+    });
+  });
+}
+
 // (op, x, out)
 void bindUnary(Args& a) {
   const int64_t op = a.integer(0), n = a.length(1);

@@ -12,7 +12,7 @@
 namespace bertkit {
 namespace {
 
-constexpr int kAbiVersion = 2;
+constexpr int kAbiVersion = 3;
 
 // (threads?) → the thread count in use; with a positive argument, sets it first.
 void bindThreads(Args& a) {
@@ -48,6 +48,8 @@ napi_value init(napi_env env, napi_value exports) {
   }
   const napi_property_descriptor props[] = {
       KERNEL("gemm", bindGemm),
+      KERNEL("packedLength", bindPackedLength),
+      KERNEL("packB", bindPackB),
       KERNEL("broadcastBinary", bindBroadcastBinary),
       KERNEL("affineScalar", bindAffineScalar),
       KERNEL("accumulate", bindAccumulate),

@@ -6,6 +6,8 @@
 namespace bertkit {
 
 void bindGemm(Args& a);
+void bindPackedLength(Args& a);
+void bindPackB(Args& a);
 void bindBroadcastBinary(Args& a);
 void bindAffineScalar(Args& a);
 void bindAccumulate(Args& a);

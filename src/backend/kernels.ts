@@ -37,6 +37,30 @@ export interface GemmArgs {
   cOffset: number;
   strideC: number;
   accumulate: boolean;
+  /**
+   * op(B) already packed by this backend's `packB` (batch 1, same k, n and transB). A backend that packs
+   * reads op(B) from it instead of `b`; the others ignore it, so `b` must still hold the same matrix.
+   */
+  packedB?: PackedB | null;
+  /** Then C = act(C + bias) (batch 1): a Linear layer's bias and activation, applied while C is in cache. */
+  epilogue?: GemmEpilogue | null;
+}
+
+export interface GemmEpilogue {
+  /** n values added to every row, or null. */
+  bias: FloatArray | null;
+  activation: UnaryOp;
+}
+
+/**
+ * op(B) of a GEMM (k × n) rearranged into a backend's own GEMM layout, made once by `packB` and reused
+ * for as long as B is unchanged (a model's weights during inference). The layout is the backend's business.
+ */
+export interface PackedB {
+  readonly k: number;
+  readonly n: number;
+  readonly transB: boolean;
+  readonly data: Float32Array;
 }
 
 /**
@@ -110,6 +134,11 @@ export interface Kernels {
 
   /** See `GemmArgs`. */
   gemm(args: GemmArgs): void;
+  /**
+   * Packs op(B) (b stored (k, n), or (n, k) with transB) for later `gemm` calls, or returns null when this
+   * backend gains nothing from it (the reference backend; the native one without AVX-512).
+   */
+  packB(b: FloatArray, k: number, n: number, transB: boolean): PackedB | null;
 
   /** Elementwise binary op with broadcasting. */
   broadcastBinary(args: BroadcastArgs): void;

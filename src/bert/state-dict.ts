@@ -74,6 +74,7 @@ export function loadStateDict(model: Module, tensors: Map<string, TensorData>, o
     }
     if (value.dtype !== "float32") throw new FormatError(`${options.source}: tensor "${name}" is ${value.dtype}; parameters must be floating point`);
     param.data.set(value.data);
+    param.markModified();
   }
   return { newlyInitialized, unused };
 }

@@ -1,8 +1,6 @@
 /** y = x·Wᵀ + b with W of shape (out, in), as PyTorch stores it. */
 import type { UnaryOp } from "../backend/kernels.js";
-import { biasActivation } from "../tensor/ops/bias-activation.js";
 import { linear } from "../tensor/ops/linear.js";
-import { matmul } from "../tensor/ops/matmul.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { constant_, normal_ } from "./init.js";
@@ -24,7 +22,6 @@ export class Linear extends Module {
 
   /** (..., in) → (..., out), optionally through an activation fused with the bias add. */
   forward(x: Tensor, activation: UnaryOp = "identity"): Tensor {
-    if (activation === "identity") return linear(x, this.weight, this.bias);
-    return biasActivation(matmul(x, this.weight, { transB: true }), this.bias, activation);
+    return linear(x, this.weight, this.bias, activation);
   }
 }

@@ -6,6 +6,7 @@
 import type { FloatArray } from "../backend/kernels.js";
 import { InputError } from "../errors.js";
 import { fmt, sizeOf, type Shape } from "./shape.js";
+import { forgetPacked } from "./packed-weights.js";
 import { bufferPool } from "./pool.js";
 import { trackTensor } from "./scope.js";
 
@@ -58,6 +59,14 @@ export class Tensor {
   }
 
   private released = false;
+
+  /**
+   * Call after writing into `data` in place (the optimizer, loading weights): drops derived copies, such as
+   * the packed GEMM operand kept for inference (see packed-weights.ts), that would otherwise go stale.
+   */
+  markModified(): void {
+    forgetPacked(this);
+  }
 
   /** Called by the engine when the step that made this tensor is over; its buffer is reused. */
   release(): void {

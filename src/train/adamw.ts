@@ -65,6 +65,7 @@ export class AdamW {
           param, grad: p.grad.floats("AdamW"), m: s.m, v: s.v, lr: this.lr, beta1: this.betas[0], beta2: this.betas[1],
           eps: this.eps, weightDecay: group.weightDecay, step: this.stepCount, gradScale,
         });
+        p.markModified();
       }
     }
   }

@@ -1,9 +1,11 @@
 /**
- * Native GEMM (our AVX-512 kernel where the CPU has it, else OpenBLAS) vs the reference: odd sizes, all four transposes, batches with offsets and
- * strides (0 = a broadcast operand), accumulation, and k = 0. Skipped when the addon is not built.
+ * Native GEMM (our AVX-512 kernel where the CPU has it, else OpenBLAS) vs the reference: odd sizes, all four
+ * transposes, batches with offsets and strides (0 = a broadcast operand), accumulation, k = 0, every way the
+ * kernel splits work (serial, column tasks, row tasks over column chunks and K blocks, column slabs), and a
+ * pre-packed op(B). Skipped when the addon is not built.
  */
-import { it } from "vitest";
-import { check, copies, Data, describeNative } from "./harness.js";
+import { expect, it } from "vitest";
+import { check, copies, Data, describeNative, native } from "./harness.js";
 
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [3, 17, 63], [17, 129, 3], [63, 1, 129], [129, 63, 17], [1, 129, 129], [64, 96, 48],
@@ -58,7 +60,7 @@ describeNative("native gemm matches the reference", () => {
 
   it("blocked sizes: several K and M blocks, ragged 12-row and 32-column edges, threads split both ways", () => {
     const d = new Data(25);
-    for (const [m, n, k] of [[1100, 70, 300], [37, 1000, 600], [129, 33, 1025], [13, 2000, 17]] as [number, number, number][]) {
+    for (const [m, n, k] of [[1100, 70, 300], [37, 1000, 600], [129, 33, 1025], [13, 2000, 17], [200, 600, 800]] as [number, number, number][]) {
       for (const transA of [false, true]) {
         for (const transB of [false, true]) {
           const a = d.normal(m * k);
@@ -76,6 +78,48 @@ describeNative("native gemm matches the reference", () => {
       check(`gemm batch ${batch} ${m}×${n}×${k} into stride-0 C acc=${accumulate}`, (kern, [c]) => {
         kern.gemm({ batch, m, n, k, transA: false, transB: true, a, aOffset: 0, strideA: m * k, b, bOffset: 0, strideB: k * n, c, cOffset: 0, strideC: 0, accumulate });
       }, copies(d.normal(m * n)), 2e-5);
+    }
+  });
+
+  it("op(B) larger than one packing slab (16 MiB) is done in column slabs", () => {
+    const d = new Data(26);
+    const [m, n, k] = [200, 8200, 520];
+    const a = d.normal(m * k);
+    const w = d.normal(n * k, 0.05);
+    check(`gemm ${m}×${n}×${k} tB=true`, (kern, [c]) => {
+      kern.gemm({ batch: 1, m, n, k, transA: false, transB: true, a, aOffset: 0, strideA: 0, b: w, bOffset: 0, strideB: 0, c, cOffset: 0, strideC: 0, accumulate: false });
+    }, copies(new Float32Array(m * n)), 2e-5);
+  });
+
+  it("a packed op(B) (packB once, then gemm with packedB) gives the same products", () => {
+    const d = new Data(27);
+    // serial, few rows (column tasks), many rows (row tasks over chunks and K blocks), ragged edges
+    for (const [m, n, k] of [[5, 40, 30], [1, 700, 900], [130, 768, 768], [200, 600, 800], [333, 1030, 100]] as [number, number, number][]) {
+      for (const transB of [false, true]) {
+        const a = d.normal(m * k);
+        const b = d.normal(k * n);
+        const packed = native?.packB(b, k, n, transB) ?? null;
+        expect(packed, "the native backend packs on this CPU").not.toBeNull();
+        for (const accumulate of [false, true]) {
+          check(`packed gemm ${m}×${n}×${k} tB=${transB} acc=${accumulate}`, (kern, [c]) => {
+            kern.gemm({ batch: 1, m, n, k, transA: false, transB, a, aOffset: 0, strideA: 0, b, bOffset: 0, strideB: 0, c, cOffset: 0, strideC: 0, accumulate, packedB: packed });
+          }, copies(d.normal(m * n)), 2e-5);
+        }
+      }
+    }
+  });
+
+  it("a packed op(B) of another shape or transpose is ignored, not misread", () => {
+    const d = new Data(28);
+    const [m, n, k] = [64, 96, 80];
+    const a = d.normal(m * k);
+    const b = d.normal(k * n);
+    const wrongTranspose = native?.packB(b, k, n, false) ?? null;
+    const wrongShape = native?.packB(b, n, k, true) ?? null;
+    for (const packedB of [wrongTranspose, wrongShape]) {
+      check("gemm with a mismatched packedB", (kern, [c]) => {
+        kern.gemm({ batch: 1, m, n, k, transA: false, transB: true, a, aOffset: 0, strideA: 0, b, bOffset: 0, strideB: 0, c, cOffset: 0, strideC: 0, accumulate: false, packedB });
+      }, copies(new Float32Array(m * n)));
     }
   });
 

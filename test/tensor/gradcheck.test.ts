@@ -98,8 +98,9 @@ describe("reductions and layout", () => {
 });
 
 describe("fused ops", () => {
-  check("linear (x, W, b)", linear, [r(2, 3, 4), r(5, 4), r(5)]);
-  check("linear on 2-D input", linear, [r(3, 4), r(2, 4), r(2)]);
+  check("linear (x, W, b)", (x, w, b) => linear(x, w, b), [r(2, 3, 4), r(5, 4), r(5)]);
+  check("linear on 2-D input", (x, w, b) => linear(x, w, b), [r(3, 4), r(2, 4), r(2)]);
+  check("linear with GELU", (x, w, b) => linear(x, w, b, "gelu"), [r(3, 4), r(2, 4), r(2)]);
   for (const op of ["identity", "gelu", "gelu_tanh", "relu", "tanh"] as const) {
     check(`bias + ${op}`, (x, b) => biasActivation(x, b, op), [r(2, 3, 5), r(5)]);
   }

@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Must equal kAbiVersion in native/src/addon.cc. */
-export const ABI_VERSION = 2;
+export const ABI_VERSION = 3;
 
 type F32 = Float32Array;
 
@@ -23,8 +23,13 @@ export interface NativeAddon {
   gemm(
     batch: number, m: number, n: number, k: number, transA: boolean, transB: boolean,
     a: F32, aOffset: number, strideA: number, b: F32, bOffset: number, strideB: number,
-    c: F32, cOffset: number, strideC: number, accumulate: boolean,
+    c: F32, cOffset: number, strideC: number, accumulate: boolean, packedB: F32 | null,
+    bias: F32 | null, activation: number,
   ): void;
+  /** Floats of a packed op(B) (k × n) for `packB`, or 0 when this CPU's GEMM does not take packed operands. */
+  packedLength(k: number, n: number): number;
+  /** Packs op(B) (b stored (k, n), or (n, k) with transB) into `packed` (packedLength(k, n) floats). */
+  packB(b: F32, k: number, n: number, transB: boolean, packed: F32): void;
   /** dims: [outShape, aStrides, bStrides], each `rank` long. */
   broadcastBinary(op: number, a: F32, b: F32, out: F32, rank: number, dims: Int32Array): void;
   affineScalar(a: F32, alpha: number, beta: number, out: F32): void;

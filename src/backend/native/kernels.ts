@@ -24,11 +24,23 @@ export function createNativeKernels(addon: NativeAddon): Kernels {
 
     gemm(p: GemmArgs): void {
       const { a, b, c } = p;
-      if (!(a instanceof F32 && b instanceof F32 && c instanceof F32)) return ref.gemm(p);
+      const bias = p.epilogue?.bias ?? null;
+      if (!(a instanceof F32 && b instanceof F32 && c instanceof F32) || !(bias === null || bias instanceof F32)) return ref.gemm(p);
+      const packed = p.packedB;
+      const usable = packed != null && p.batch === 1 && packed.k === p.k && packed.n === p.n && packed.transB === p.transB;
       addon.gemm(
         p.batch, p.m, p.n, p.k, p.transA, p.transB, a, p.aOffset, p.strideA, b, p.bOffset, p.strideB,
-        c, p.cOffset, p.strideC, p.accumulate,
+        c, p.cOffset, p.strideC, p.accumulate, usable && p.k > 0 ? packed.data : null,
+        bias, p.epilogue == null ? -1 : UNARY_CODES[p.epilogue.activation],
       );
+    },
+
+    packB(b, k, n, transB) {
+      const length = addon.packedLength(k, n);
+      if (!(b instanceof F32) || length === 0 || k === 0 || n === 0) return null;
+      const data = new Float32Array(length);
+      addon.packB(b, k, n, transB, data);
+      return { k, n, transB, data };
     },
 
     broadcastBinary(p: BroadcastArgs): void {

@@ -2,9 +2,22 @@
  * Reference GEMM: the textbook triple loop, written for clarity (i-k-j order so the inner loop runs
  * along a row of B' and C). See `GemmArgs` for the contract.
  */
+import { InputError } from "../../errors.js";
 import type { GemmArgs } from "../kernels.js";
+import { unary } from "./activations.js";
 
 export function gemm(p: GemmArgs): void {
+  product(p);
+  const e = p.epilogue;
+  if (e == null) return;
+  if (p.batch !== 1) throw new InputError(`gemm: an epilogue needs batch 1, got ${p.batch}`);
+  const { m, n, c, cOffset } = p;
+  const view = c.subarray(cOffset, cOffset + m * n);
+  if (e.bias !== null) for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) view[i * n + j] += e.bias[j];
+  unary(e.activation, view, view);
+}
+
+function product(p: GemmArgs): void {
   const { m, n, k, transA, transB, a, b, c } = p;
   // A'(i, kk) = a[i·aI + kk·aK] and B'(kk, j) = b[kk·bK + j·bJ] in their stored layouts.
   const aI = transA ? 1 : k;

@@ -18,6 +18,7 @@ import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from "./soft
 export const referenceKernels: Kernels = {
   name: "reference",
   gemm,
+  packB: () => null,
   broadcastBinary,
   affineScalar,
   accumulate,

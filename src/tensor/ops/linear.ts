@@ -1,20 +1,30 @@
 /**
- * y = x·Wᵀ + b in one buffer: the bias rows are written first and the GEMM accumulates onto them,
- * so the output (for BERT's MLM head, B·T × 30522 floats) exists once, not twice.
- * x (..., in), W (out, in), b (out) → (..., out).
+ * y = act(x·Wᵀ + b), x (..., in), W (out, in), b (out) → (..., out).
+ *
+ * One GEMM whose epilogue adds the bias (and, without autograd, applies the activation) to each tile while it
+ * is in cache, so the output (for BERT's MLM head, B·T × 30522 floats) is written once. With autograd, an
+ * activation is a separate op (its backward needs the pre-activation); without, Wᵀ of a model's weight is
+ * packed once and kept (see packed-weights.ts). Both paths round alike: product first, then + bias.
  */
+import type { UnaryOp } from "../../backend/kernels.js";
 import { kernelsFor } from "../../backend/registry.js";
 import { InputError } from "../../errors.js";
-import { record } from "../autograd.js";
+import { isGradEnabled, record } from "../autograd.js";
+import { packedOperand } from "../packed-weights.js";
 import { fmt } from "../shape.js";
 import { allocFloat, allocOutput, Tensor } from "../tensor.js";
+import { biasActivation } from "./bias-activation.js";
+import { matmul } from "./matmul.js";
 
-export function linear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
+export function linear(x: Tensor, weight: Tensor, bias: Tensor, activation: UnaryOp = "identity"): Tensor {
   const dtype = x.floatDType;
   const inF = x.shape[x.rank - 1];
   if (weight.rank !== 2 || weight.shape[1] !== inF || bias.rank !== 1 || bias.size !== weight.shape[0] || weight.dtype !== dtype || bias.dtype !== dtype) {
     throw new InputError(`linear: input ${fmt(x.shape)} needs weight (out, ${inF}) and bias (out), got ${fmt(weight.shape)} and ${fmt(bias.shape)}`);
   }
+  const recording = isGradEnabled() && (x.requiresGrad || weight.requiresGrad || bias.requiresGrad);
+  if (!recording) return linearInference(x, weight, bias, activation);
+  if (activation !== "identity") return biasActivation(matmul(x, weight, { transB: true }), bias, activation);
   const outF = weight.shape[0];
   const rows = inF === 0 ? 0 : x.size / inF;
   const kern = kernelsFor(dtype);
@@ -22,10 +32,10 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
   const wd = weight.floats("linear");
   const bd = bias.floats("linear");
   const out = allocOutput(dtype, rows * outF);
-  kern.copyBlocks(bd, 0, 0, out, 0, outF, rows, outF, false); // every row starts as the bias
   kern.gemm({
     batch: 1, m: rows, n: outF, k: inF, transA: false, transB: true,
-    a: xd, aOffset: 0, strideA: 0, b: wd, bOffset: 0, strideB: 0, c: out, cOffset: 0, strideC: 0, accumulate: true,
+    a: xd, aOffset: 0, strideA: 0, b: wd, bOffset: 0, strideB: 0, c: out, cOffset: 0, strideC: 0, accumulate: false,
+    epilogue: { bias: bd, activation: "identity" },
   });
   return record(new Tensor(out, [...x.shape.slice(0, -1), outF]), "linear", [x, weight, bias], (g) => {
     let gx = null;
@@ -45,4 +55,22 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor): Tensor {
     kern.sumAxis(g, 1, rows, outF, gb);
     return [gx, gw, gb];
   });
+}
+
+/** No autograd: one GEMM with the bias and activation as its epilogue, Wᵀ packed once for a model's weight. */
+function linearInference(x: Tensor, weight: Tensor, bias: Tensor, activation: UnaryOp): Tensor {
+  const dtype = x.floatDType;
+  const [outF, inF] = weight.shape;
+  const rows = inF === 0 ? 0 : x.size / inF;
+  const kern = kernelsFor(dtype);
+  const wd = weight.floats("linear");
+  // A Parameter (requiresGrad) is a model's weight, used again and again; other tensors are not worth packing.
+  const packedB = weight.requiresGrad && rows > 0 && outF > 0 && inF > 0 ? packedOperand(weight, wd, kern, inF, outF, true) : null;
+  const out = allocOutput(dtype, rows * outF);
+  kern.gemm({
+    batch: 1, m: rows, n: outF, k: inF, transA: false, transB: true,
+    a: x.floats("linear"), aOffset: 0, strideA: 0, b: wd, bOffset: 0, strideB: 0, c: out, cOffset: 0, strideC: 0, accumulate: false,
+    packedB, epilogue: { bias: bias.floats("linear"), activation },
+  });
+  return new Tensor(out, [...x.shape.slice(0, -1), outF]);
 }

@@ -1,0 +1,96 @@
+/**
+ * The packed copy of a weight kept for inference (src/tensor/packed-weights.ts): made without autograd on
+ * the native backend, identical results to the unpacked path, and dropped whenever the weight changes.
+ */
+import { describe, expect, it } from "vitest";
+import { loadNative } from "../../src/backend/native/index.js";
+import { referenceKernels } from "../../src/backend/reference/index.js";
+import { withBackend } from "../../src/backend/registry.js";
+import { BertModel } from "../../src/bert/model.js";
+import { loadStateDict, stateDict } from "../../src/bert/state-dict.js";
+import { Linear } from "../../src/nn/linear.js";
+import { backward, noGrad } from "../../src/tensor/autograd.js";
+import { linear } from "../../src/tensor/ops/linear.js";
+import { sum } from "../../src/tensor/ops/reduce.js";
+import { hasPacked } from "../../src/tensor/packed-weights.js";
+import { Rng } from "../../src/tensor/random.js";
+import { Tensor } from "../../src/tensor/tensor.js";
+import { AdamW } from "../../src/train/adamw.js";
+import { randomIds, smallConfig } from "../helpers/random-model.js";
+
+const load = loadNative();
+const native = load.ok ? load.kernels : null;
+
+function input(rows: number, cols: number, seed: number): Tensor {
+  const rng = new Rng(seed);
+  return new Tensor(Float32Array.from({ length: rows * cols }, () => rng.normal()), [rows, cols]);
+}
+
+describe.skipIf(native === null || native.packB(new Float32Array(4), 2, 2, true) === null)("packed weights (native backend)", () => {
+  const run = <T>(fn: () => T): T => withBackend(native ?? referenceKernels, fn);
+
+  it("packs a layer's weight on the first inference call and gives bit-identical outputs", () => {
+    run(() => {
+      const layer = new Linear(300, 520, 0.05, new Rng(1));
+      const x = input(200, 300, 2);
+      const recorded = layer.forward(x, "gelu"); // autograd on: no packing
+      expect(hasPacked(layer.weight)).toBe(false);
+      const first = noGrad(() => layer.forward(x, "gelu"));
+      expect(hasPacked(layer.weight)).toBe(true);
+      const second = noGrad(() => layer.forward(x, "gelu"));
+      expect(first.data).toEqual(recorded.data);
+      expect(second.data).toEqual(recorded.data);
+    });
+  });
+
+  it("drops the packed copy when an optimizer step changes the weight, and uses the new values", () => {
+    run(() => {
+      const layer = new Linear(64, 96, 0.05, new Rng(3));
+      const x = input(40, 64, 4);
+      const before = noGrad(() => layer.forward(x)).data.slice();
+      expect(hasPacked(layer.weight)).toBe(true);
+      const opt = new AdamW([{ params: [layer.weight, layer.bias], weightDecay: 0 }], { lr: 0.1 });
+      backward(sum(layer.forward(x)));
+      opt.step();
+      expect(hasPacked(layer.weight)).toBe(false);
+      const after = noGrad(() => layer.forward(x));
+      const expected = withBackend(referenceKernels, () => noGrad(() => layer.forward(x)));
+      expect(after.data).not.toEqual(before);
+      for (let i = 0; i < expected.size; i++) expect(after.data[i]).toBeCloseTo(expected.data[i], 4);
+    });
+  });
+
+  it("drops it on markModified() after writing into the weight by hand", () => {
+    run(() => {
+      const layer = new Linear(32, 48, 0.05, new Rng(5));
+      const x = input(8, 32, 6);
+      noGrad(() => layer.forward(x));
+      layer.weight.data.fill(0);
+      layer.weight.markModified();
+      expect(hasPacked(layer.weight)).toBe(false);
+      const y = noGrad(() => layer.forward(x));
+      expect(Array.from(y.data).every((v) => v === 0)).toBe(true); // zero weight, zero bias
+    });
+  });
+
+  it("drops it when a checkpoint is loaded into the model", () => {
+    run(() => {
+      const model = new BertModel(smallConfig());
+      const query = model.encoder.layer[0].attention.self.query.weight;
+      noGrad(() => model.forward({ inputIds: randomIds(2, 5, model.config.vocab_size) }));
+      expect(hasPacked(query)).toBe(true);
+      loadStateDict(model, stateDict(model), { source: "test", allowNewHead: false });
+      expect(hasPacked(query)).toBe(false);
+    });
+  });
+
+  it("does not pack tensors that are not trained weights, nor on the reference backend", () => {
+    const w = input(48, 32, 7);
+    const b = new Tensor(new Float32Array(48), [48]);
+    run(() => noGrad(() => linear(input(8, 32, 8), w, b)));
+    expect(hasPacked(w)).toBe(false);
+    const layer = new Linear(32, 48, 0.05, new Rng(9));
+    withBackend(referenceKernels, () => noGrad(() => layer.forward(input(8, 32, 10))));
+    expect(hasPacked(layer.weight)).toBe(false);
+  });
+});
