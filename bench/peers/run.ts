@@ -2,7 +2,11 @@
  * bertkit against its peers, in one run on this machine (`npm run bench:peers`):
  * onnxruntime-node (the engine transformers.js uses) on an ONNX export of the same model, and PyTorch on CPU.
  * Each measurement runs in its own process (so peak RSS is its own), same threads, float32.
- * Writes bench/out/peers.json and bench/out/peers.md. Options: --seconds S (default 10), --threads N (2).
+ * The engines take turns, round after round (--rounds, default 3), and each keeps its best round: other
+ * virtual machines on this host slow it down by 20–50% for seconds at a time, and turns give every engine
+ * the same chance of a quiet spell; one long measurement each would compare the host's moods instead.
+ * Writes bench/out/peers.json and bench/out/peers.md. Options: --seconds S per round (default 6),
+ * --threads N (2), --rounds R (3).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -22,6 +26,9 @@ const PYTHON = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3"; 
 const TORCH_SCRIPT = join(ROOT, "bench", "peers", "torch_bert.py");
 
 interface Measure { seq_per_s: number; tokens_per_s: number; peak_rss_mib: number }
+type Engine = "bertkit" | "ort" | "torch";
+const ENGINES: Engine[] = ["bertkit", "ort", "torch"];
+
 interface Workload { model: PresetName; mode: "forward" | "train"; batch: number; seq: number; minSeq?: number }
 
 const WORKLOADS: Workload[] = [
@@ -58,8 +65,9 @@ function prepareModel(size: PresetName): string {
 }
 
 function main(): void {
-  const seconds = arg("seconds", 10);
+  const seconds = arg("seconds", 6);
   const threads = arg("threads", 2);
+  const rounds = arg("rounds", 3);
   mkdirSync(OUT, { recursive: true });
   const dirs = { base: prepareModel("base"), mini: prepareModel("mini") } as Record<PresetName, string>;
   const correctness = (["mini", "base"] as const).map((m) => ({ model: m, ...checkAgainstTorch(dirs[m], PYTHON, TORCH_SCRIPT, join(OUT, `check-${m}.npy`)) }));
@@ -69,22 +77,43 @@ function main(): void {
     const common = ["--batch", String(w.batch), "--seq", String(w.seq), "--threads", String(threads), "--seconds", String(seconds)];
     const bertkitArgs = [join(ROOT, "bin", "bertkit"), "bench", w.mode, "--config", dir, ...common, "--json"];
     if (w.minSeq !== undefined) bertkitArgs.push("--min-seq", String(w.minSeq));
-    process.stderr.write(`${w.model} ${w.mode} B${w.batch}×T${w.seq}${w.minSeq ? ` (lengths ${w.minSeq}–${w.seq})` : ""} …\n`);
-    const bertkit = json(process.execPath, bertkitArgs, { BERTKIT_THREADS: String(threads) });
-    // Debian's PyTorch calls OpenBLAS, which detects this CPU as "Prescott" (SSE3); give it the same
-    // AVX-512 kernels bertkit's addon selects, or the comparison would flatter bertkit tenfold.
-    const torch = json(PYTHON, [TORCH_SCRIPT, w.mode, "--model", dir, ...common], { OPENBLAS_CORETYPE: "SkylakeX" });
-    const ort = w.mode === "forward"
-      ? json(process.execPath, [join(HERE, "ort-forward.js"), join(dir, "model.onnx"), String(w.batch), String(w.seq), String(threads), String(seconds)])
-      : null;
-    rows.push({ ...w, bertkit, torch, ort });
+    const label = `${w.model} ${w.mode} B${w.batch}×T${w.seq}${w.minSeq ? ` (lengths ${w.minSeq}–${w.seq})` : ""}`;
+    const engines: Record<Engine, (() => Measure) | null> = {
+      bertkit: () => json(process.execPath, bertkitArgs, { BERTKIT_THREADS: String(threads) }),
+      // Debian's PyTorch calls OpenBLAS, which detects this CPU as "Prescott" (SSE3); give it the same
+      // AVX-512 kernels bertkit's addon selects, or the comparison would flatter bertkit tenfold.
+      torch: () => json(PYTHON, [TORCH_SCRIPT, w.mode, "--model", dir, ...common], { OPENBLAS_CORETYPE: "SkylakeX" }),
+      ort: w.mode === "forward"
+        ? () => json(process.execPath, [join(HERE, "ort-forward.js"), join(dir, "model.onnx"), String(w.batch), String(w.seq), String(threads), String(seconds)])
+        : null,
+    };
+    const best: Partial<Record<Engine, Measure>> = {};
+    const all: Partial<Record<Engine, number[]>> = {};
+    for (let r = 0; r < rounds; r++) {
+      for (const engine of ENGINES) {
+        const run = engines[engine];
+        if (run === null) continue;
+        process.stderr.write(`${label}, round ${r + 1}/${rounds}: ${engine} …`);
+        const m = run();
+        process.stderr.write(` ${m.seq_per_s.toFixed(2)} seq/s\n`);
+        (all[engine] ??= []).push(m.seq_per_s);
+        const prev = best[engine];
+        // Best throughput; peak RSS is the largest seen (memory does not benefit from a quiet host).
+        const faster = prev === undefined || m.seq_per_s > prev.seq_per_s;
+        best[engine] = { ...(faster ? m : prev), peak_rss_mib: Math.max(m.peak_rss_mib, prev?.peak_rss_mib ?? 0) };
+      }
+    }
+    const bertkit = best.bertkit;
+    const torch = best.torch;
+    if (bertkit === undefined || torch === undefined) throw new Error("internal: every workload runs bertkit and PyTorch");
+    rows.push({ ...w, bertkit, torch, ort: best.ort ?? null, rounds: all });
   }
   const date = new Date().toISOString().slice(0, 10);
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}`;
-  writeFileSync(join(OUT, "peers.json"), JSON.stringify({ date, machine, threads, seconds, correctness, rows }, null, 2) + "\n");
+  writeFileSync(join(OUT, "peers.json"), JSON.stringify({ date, machine, threads, seconds, rounds, correctness, rows }, null, 2) + "\n");
   const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
   const lines = [
-    `Measured ${date} on ${machine}, ${threads} threads, float32, ${seconds} s per measurement; seq/s (higher is better) and peak RSS.`,
+    `Measured ${date} on ${machine}, ${threads} threads, float32; engines take turns for ${rounds} rounds of ${seconds} s and each keeps its best round; seq/s (higher is better) and peak RSS.`,
     "",
     "| model | workload | bertkit seq/s | onnxruntime seq/s | PyTorch seq/s | bertkit ÷ ORT | bertkit ÷ PyTorch | RSS MiB bertkit / ORT / PyTorch |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
