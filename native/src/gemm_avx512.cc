@@ -205,6 +205,39 @@ BERTKIT_AVX512 void packB(const GemmView& g, float* dst, int64_t pc, int64_t kc,
   packPanel<kNr>(dst, b, cols, kc);
 }
 
+}  // namespace
+}  // namespace bertkit
+
+// glibc's AVX-512 erff (libmvec, the 16-lane sibling of the _ZGVdN8v_erff the other kernels call).
+extern "C" __m512 _ZGVeN16v_erff(__m512 x);
+
+namespace bertkit {
+namespace {
+
+// The GEMM epilogue on one tile, C = act(C + bias): in AVX-512 registers for full 32-column tiles with
+// no activation or GELU (every Linear of BERT), else through the AVX2 kernel of activations.cc.
+BERTKIT_AVX512 void epilogueTile(const GemmView& g, float* c, const float* bias, int64_t rows, int64_t cols) {
+  if (cols != kNr || (g.activation != kIdentity && g.activation != kGelu)) {
+    biasActivationTile(g.activation, c, g.ldc, bias, rows, cols);
+    return;
+  }
+  const __m512 b0 = bias == nullptr ? _mm512_setzero_ps() : _mm512_loadu_ps(bias);
+  const __m512 b1 = bias == nullptr ? _mm512_setzero_ps() : _mm512_loadu_ps(bias + 16);
+  for (int64_t r = 0; r < rows; r++) {
+    float* row = c + r * g.ldc;
+    __m512 v0 = _mm512_add_ps(_mm512_loadu_ps(row), b0);
+    __m512 v1 = _mm512_add_ps(_mm512_loadu_ps(row + 16), b1);
+    if (g.activation == kGelu) {
+      // x · Φ(x) = x · (0.5 + 0.5 erf(x/√2)), as activate<kGelu> in activation_ops.h
+      const __m512 half = _mm512_set1_ps(0.5f), k = _mm512_set1_ps(kSqrt1_2);
+      v0 = _mm512_mul_ps(v0, _mm512_fmadd_ps(half, _ZGVeN16v_erff(_mm512_mul_ps(v0, k)), half));
+      v1 = _mm512_mul_ps(v1, _mm512_fmadd_ps(half, _ZGVeN16v_erff(_mm512_mul_ps(v1, k)), half));
+    }
+    _mm512_storeu_ps(row, v0);
+    _mm512_storeu_ps(row + 16, v1);
+  }
+}
+
 inline int64_t blockLength(int64_t k, int64_t pc) { return k - pc < kKc ? k - pc : kKc; }
 inline int64_t panelsOf(int64_t cols) { return (cols + kNr - 1) / kNr; }
 
@@ -267,7 +300,7 @@ BERTKIT_AVX512 void blockTask(const GemmView& g, const float* packed, int64_t i0
           pf += lines * 64;
           pfLeft -= lines;
           // The tile is final and still in L1: bias and activation now, not in another pass over C.
-          if (lastBlock) biasActivationTile(g.activation, g.c + row * g.ldc + col, g.ldc, g.bias == nullptr ? nullptr : g.bias + col, rows, cols);
+          if (lastBlock) epilogueTile(g, g.c + row * g.ldc + col, g.bias == nullptr ? nullptr : g.bias + col, rows, cols);
         }
       }
     }

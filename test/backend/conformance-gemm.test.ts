@@ -109,6 +109,26 @@ describeNative("native gemm matches the reference", () => {
     }
   });
 
+  it("the epilogue C = act(C + bias): every activation, with and without bias, packed or not, ragged edges", () => {
+    const d = new Data(29);
+    for (const [m, n, k] of [[7, 64, 20], [130, 100, 390], [250, 96, 64]] as [number, number, number][]) {
+      const a = d.normal(m * k);
+      const b = d.normal(n * k, 0.3);
+      const bias = d.normal(n);
+      const packed = native?.packB(b, k, n, true) ?? null;
+      for (const activation of ["identity", "gelu", "gelu_tanh", "relu", "tanh"] as const) {
+        for (const [withBias, packedB, accumulate] of [[true, null, false], [false, null, true], [true, packed, false], [true, packed, true]] as const) {
+          check(`gemm ${m}×${n}×${k} epilogue ${activation} bias=${withBias} packed=${packedB !== null} acc=${accumulate}`, (kern, [c]) => {
+            kern.gemm({
+              batch: 1, m, n, k, transA: false, transB: true, a, aOffset: 0, strideA: 0, b, bOffset: 0, strideB: 0, c, cOffset: 0, strideC: 0,
+              accumulate, packedB, epilogue: { bias: withBias ? bias : null, activation },
+            });
+          }, copies(d.normal(m * n)), 2e-5);
+        }
+      }
+    }
+  });
+
   it("a packed op(B) of another shape or transpose is ignored, not misread", () => {
     const d = new Data(28);
     const [m, n, k] = [64, 96, 80];
