@@ -1,5 +1,6 @@
 /**
- * Where the time of a forward pass goes, kernel by kernel (`npx vite-node bench/profile.ts -- base 8 128`).
+ * Where the time of a forward pass goes, kernel by kernel: `npm run bench:profile -- SIZE B T ITERATIONS`
+ * (defaults: base 8 128 5; SIZE a preset of src/bert/config.ts).
  * Wraps every kernel of the active backend with a timer; the rest of a step is JavaScript between kernels.
  */
 import { activeBackend, setBackend } from "../src/backend/registry.js";

@@ -3,7 +3,7 @@
  * (config, model, heads, checkpoints); io (safetensors) and tokenizer stand on their own.
  */
 export * from "./errors.js";
-export type { Kernels, FloatArray, GemmArgs, BroadcastArgs, UnaryOp, BinaryOp } from "./backend/kernels.js";
+export type { Kernels, FloatArray, GemmArgs, GemmEpilogue, PackedB, BroadcastArgs, UnaryOp, BinaryOp } from "./backend/kernels.js";
 export { referenceKernels } from "./backend/reference/index.js";
 export { setBackend, activeBackend, withBackend, kernelsFor } from "./backend/registry.js";
 export { autoSelectBackend, loadNativeBackend } from "./backend/native/index.js";
