@@ -101,7 +101,11 @@ export function backward(root: Tensor, gradOut?: Tensor): void {
       if (gi === null || gi === undefined || !input.requiresGrad) return;
       // A rule may pass its incoming gradient through (add, reshape) to several inputs: each array may be
       // owned by one input only, since it is accumulated into in place later.
-      if (used.has(gi)) gi = gi.slice();
+      if (used.has(gi)) {
+        const copy = bufferPool.take(dtype, gi.length, false); // from the pool, as it goes back there
+        copy.set(gi);
+        gi = copy;
+      }
       used.add(gi);
       const existing = grads.get(input);
       if (existing === undefined) {

@@ -11,11 +11,21 @@ import { bufferPool } from "./pool.js";
 import type { Tensor } from "./tensor.js";
 
 let tracked: Set<Tensor> | null = null;
+let trackedScratch: FloatArray[] | null = null;
 let paused = 0;
 
 /** Called by the Tensor constructor. */
 export function trackTensor(t: Tensor): void {
   if (tracked !== null && paused === 0) tracked.add(t);
+}
+
+/**
+ * A pool buffer that an op keeps without wrapping it in a tensor (saved for its backward pass, such as the
+ * pre-LayerNorm sum): handed back to the pool when the enclosing scope ends, like the step's tensors.
+ * Outside a scope it is left to the garbage collector.
+ */
+export function trackScratch(buffer: FloatArray): void {
+  if (trackedScratch !== null && paused === 0) trackedScratch.push(buffer);
 }
 
 /** Runs fn without tracking the tensors it makes (for leaf gradients, which outlive the step). */
@@ -30,13 +40,17 @@ export function untracked<T>(fn: () => T): T {
 
 export function scope<T>(fn: () => T, keep: (result: T) => Tensor[] = () => []): T {
   const outer = tracked;
+  const outerScratch = trackedScratch;
   const mine = new Set<Tensor>();
+  const scratch: FloatArray[] = [];
   tracked = mine;
+  trackedScratch = scratch;
   let result: T;
   try {
     result = fn();
   } finally {
     tracked = outer;
+    trackedScratch = outerScratch;
   }
   const kept = keep(result);
   const keptBuffers = new Set<unknown>(kept.map((t) => t.data));
@@ -52,6 +66,12 @@ export function scope<T>(fn: () => T, keep: (result: T) => Tensor[] = () => []):
       bufferPool.give(data as FloatArray);
     }
     t.release();
+  }
+  for (const buffer of scratch) {
+    if (!released.has(buffer)) {
+      released.add(buffer);
+      bufferPool.give(buffer);
+    }
   }
   return result;
 }

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { BertForPreTraining } from "../../src/bert/heads/pretraining.js";
 import { manualSeed } from "../../src/nn/random-state.js";
-import { backward } from "../../src/tensor/autograd.js";
+import { backward, noGrad } from "../../src/tensor/autograd.js";
 import { add, mul } from "../../src/tensor/ops/binary.js";
 import { bufferPool, POOL_MIN_ELEMENTS } from "../../src/tensor/pool.js";
 import { Rng } from "../../src/tensor/random.js";
@@ -56,6 +56,33 @@ describe("scope", () => {
       losses.push(run);
     }
     expect(losses[1]).toEqual(losses[0]);
+  });
+
+  it("steady state: every pooled buffer a step takes comes back (scratch buffers saved for backward included)", () => {
+    // hidden 64 × 4 × 16 tokens = 4096 floats: the activations and the pre-LayerNorm sums are pooled sizes
+    const config = smallConfig({ vocab_size: 300, hidden_size: 64, num_attention_heads: 2, intermediate_size: 128, hidden_dropout_prob: 0.1, attention_probs_dropout_prob: 0.1 });
+    manualSeed(6);
+    const model = new BertForPreTraining(config).train();
+    const opt = new AdamW(bertParamGroups(model.namedParameters(), 0.01), { lr: 1e-3 });
+    const batch = syntheticBatch(config, 4, 16, 16, new Rng(2));
+    const step = (): void => scope(() => {
+      const out = model.forward(batch);
+      if (!out.loss) throw new Error("loss expected");
+      backward(out.loss);
+      opt.step();
+      opt.zeroGrad();
+    });
+    step();
+    step();
+    // Every buffer a step takes from the pool is back in it afterwards: nothing leaks to the GC.
+    const held = bufferPool.snapshot().bytesHeld;
+    step();
+    expect(bufferPool.snapshot().bytesHeld).toBe(held);
+    const inference = (): void => scope(() => void noGrad(() => model.eval().forward(batch)));
+    inference();
+    const heldInference = bufferPool.snapshot().bytesHeld;
+    inference();
+    expect(bufferPool.snapshot().bytesHeld).toBe(heldInference);
   });
 
   it.each(backends)("never lets a reused buffer's old values leak into a result (pool poisoned with NaN, $name)", (kernels) => withBackend(kernels, () => {

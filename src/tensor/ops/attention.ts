@@ -7,6 +7,7 @@ import { InputError } from "../../errors.js";
 import { record } from "../autograd.js";
 import type { Rng } from "../random.js";
 import { fmt, sameShape } from "../shape.js";
+import { trackScratch } from "../scope.js";
 import { allocOutput, Tensor } from "../tensor.js";
 
 export interface AttentionOptions {
@@ -52,6 +53,7 @@ export function scaledDotProductAttention(q: Tensor, k: Tensor, v: Tensor, o: At
   let dropMask = null;
   if (o.dropout !== null && o.dropout.p > 0) {
     dropMask = allocOutput(dtype, probs.length);
+    trackScratch(dropMask);
     kernelsFor(dtype).dropoutMask(dropMask, o.dropout.p, o.dropout.rng.nextUint32());
   }
   const args = {

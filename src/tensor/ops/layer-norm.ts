@@ -3,6 +3,7 @@ import { kernelsFor } from "../../backend/registry.js";
 import { InputError } from "../../errors.js";
 import { record } from "../autograd.js";
 import { fmt, sameShape } from "../shape.js";
+import { trackScratch } from "../scope.js";
 import { allocFloat, allocOutput, Tensor } from "../tensor.js";
 
 export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number): Tensor {
@@ -40,7 +41,8 @@ export function addLayerNorm(x: Tensor, residual: Tensor, gamma: Tensor, beta: T
   const kern = kernelsFor(dtype);
   const gd = gamma.floats("addLayerNorm");
   const out = allocOutput(dtype, x.size);
-  const sum = allocOutput(dtype, x.size);
+  const sum = allocOutput(dtype, x.size); // x + residual, for the backward
+  trackScratch(sum);
   const mean = allocFloat(dtype, rows);
   const rstd = allocFloat(dtype, rows);
   kern.addLayerNorm(x.floats("addLayerNorm"), residual.floats("addLayerNorm"), gd, beta.floats("addLayerNorm"), rows, cols, eps, out, sum, mean, rstd);
