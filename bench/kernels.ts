@@ -2,9 +2,9 @@
  * Native kernel micro-benchmark (see bench/README-kernels.md). Part 0: OpenBLAS core types. Part 1:
  * GFLOP/s of the addon's GEMM on BERT-base Linear shapes (M = 1024 tokens = batch 8 × 128), forward and
  * both backward products, plus the inference shapes of BERT-base B1 and BERT-mini B8, at 1 and 2 threads,
- * next to plain OpenBLAS cblas_sgemm from a small C program
- * (bench/kernels-sgemm.c, compiled here) in the same run, with the same OpenBLAS core type and timing;
- * the ratio should be ≥ 0.85. Part 2: milliseconds of the other hot kernels at BERT-base sizes, 1 and
+ * next to OpenBLAS cblas_sgemm (the addon's blasGemm, same library and core type), the two taking turns
+ * call by call in this process; the ratio should be ≥ 0.85. Part 0 uses a small C program
+ * (bench/kernels-sgemm.c, compiled here) to compare OpenBLAS's core types. Part 2: milliseconds of the other hot kernels at BERT-base sizes, 1 and
  * 2 threads, with the reference backend for scale.
  * Writes bench/out/kernels.md and bench/out/kernels.json and prints the tables.
  * Run: npm run bench:kernels   (after npm run build:native; check `uptime` first: the machine is shared)
@@ -28,7 +28,6 @@ const load = loadAddon(defaultAddonPath());
 if (!load.ok) throw new Error(`native addon not available (${load.reason}); run npm run build:native first`);
 const addon = load.addon;
 const native = createNativeKernels(addon);
-const coreType = /\(core (\w+)\)/.exec(addon.blas)?.[1] ?? "";
 
 /**
  * Fastest of `reps` calls after two warm-up calls, in seconds. The minimum, not the median: on this
@@ -75,20 +74,8 @@ const binary = `${OUT}kernels-sgemm`;
 mkdirSync(OUT, { recursive: true });
 execFileSync("gcc", ["-O2", "-o", binary, C_SOURCE, "-lopenblas"], { stdio: "inherit" });
 
-function nativeGflops(s: GemmShape, threads: number): number {
-  addon.threads(threads);
-  const a = random(s.m * s.k);
-  const b = random(s.k * s.n);
-  const c = new Float32Array(s.m * s.n);
-  const seconds = time(() => native.gemm({
-    batch: 1, m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB,
-    a, aOffset: 0, strideA: 0, b, bOffset: 0, strideB: 0, c, cOffset: 0, strideC: 0, accumulate: false,
-  }));
-  return (2 * s.m * s.n * s.k) / seconds / 1e9;
-}
-
-/** Plain OpenBLAS on `core` ("" = OpenBLAS's own CPU detection). */
-function openblasGflops(s: GemmShape, threads: number, core = coreType): number {
+/** Plain OpenBLAS on `core` ("" = OpenBLAS's own CPU detection), from the C program: for Part 0. */
+function openblasGflops(s: GemmShape, threads: number, core: string): number {
   const args = [s.m, s.n, s.k, Number(s.transA), Number(s.transB), threads, REPS].map(String);
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
@@ -105,21 +92,68 @@ const coreRows = SHAPES.filter((s) => s.label.includes("forward")).map((s) => ({
 for (const r of coreRows) console.log(`core types ${r.shape}: ${r.gflops.map((g, i) => `${CORES[i] || "detected"} ${g.toFixed(1)}`).join(", ")}`);
 const detected = execFileSync("sh", ["-c", `OPENBLAS_VERBOSE=2 "${binary}" 8 8 8 0 0 1 1 2>&1`], { env: { PATH: process.env.PATH ?? "" } }).toString();
 
-// Native and C alternate, ROUNDS times each, keeping the best of each: other processes on this shared
-// machine come and go over seconds, and must not land on one side of the comparison only.
-const ROUNDS = 5;
-interface GemmRow { shape: string; threads: number; native: number; openblas: number; ratio: number }
+/** Blocks the thread for `ms` (idle threads of the other kernel stop spinning meanwhile). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+// The two kernels take turns in this process, call by call: the host's slow spells last seconds, so a
+// comparison of one process against another (or of one long measurement against another) compares the
+// spells, not the kernels. Each round times PAIR_CALLS calls of one kernel, then of the other (the order
+// alternates), keeping each side's fastest; the row reports each side's best over all rounds and the median
+// of the rounds' ratios. Between the sides the thread sleeps, so that idle threads of the kernel just timed
+// have stopped spinning (our pool spins 2 ms; OpenBLAS's server threads about 2^28 cycles, ~0.13 s here).
+const ROUNDS = 9;
+const PAIR_CALLS = 3;
+const SETTLE_MS = 150;
+interface GemmRow { shape: string; threads: number; native: number; openblas: number; medianRatio: number }
 const gemmRows: GemmRow[] = [];
+
+function bestSeconds(fn: () => void): number {
+  let best = Infinity;
+  for (let r = 0; r < PAIR_CALLS; r++) {
+    const t = process.hrtime.bigint();
+    fn();
+    best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e9);
+  }
+  return best;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
 for (const threads of THREADS) {
+  addon.threads(threads);
   for (const s of SHAPES) {
-    let nat = 0;
-    let ob = 0;
+    const a = random(s.m * s.k);
+    const b = random(s.k * s.n);
+    const c = new Float32Array(s.m * s.n);
+    const flops = 2 * s.m * s.n * s.k;
+    const runNative = (): void => native.gemm({
+      batch: 1, m: s.m, n: s.n, k: s.k, transA: s.transA, transB: s.transB,
+      a, aOffset: 0, strideA: 0, b, bOffset: 0, strideB: 0, c, cOffset: 0, strideC: 0, accumulate: false,
+    });
+    const runBlas = (): void => addon.blasGemm(s.m, s.n, s.k, s.transA, s.transB, a, b, c);
+    runNative();
+    runBlas();
+    const nat: number[] = [];
+    const ob: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      nat = Math.max(nat, nativeGflops(s, threads));
-      ob = Math.max(ob, openblasGflops(s, threads));
+      const sides: [number[], () => void][] = r % 2 === 0 ? [[nat, runNative], [ob, runBlas]] : [[ob, runBlas], [nat, runNative]];
+      for (const [into, run] of sides) {
+        pause(SETTLE_MS);
+        into.push(flops / bestSeconds(run) / 1e9);
+      }
     }
-    gemmRows.push({ shape: `${s.label} (${s.m}×${s.n}×${s.k})`, threads, native: nat, openblas: ob, ratio: nat / ob });
-    console.log(`${threads} thread(s) ${s.label}: native ${nat.toFixed(1)} GFLOP/s, OpenBLAS ${ob.toFixed(1)} GFLOP/s`);
+    const row: GemmRow = {
+      shape: `${s.label} (${s.m}×${s.n}×${s.k})`, threads, native: Math.max(...nat), openblas: Math.max(...ob),
+      medianRatio: median(nat.map((g, i) => g / ob[i])),
+    };
+    gemmRows.push(row);
+    console.log(`${threads} thread(s) ${s.label}: native ${row.native.toFixed(1)} GFLOP/s, OpenBLAS ${row.openblas.toFixed(1)} GFLOP/s, median ratio ${row.medianRatio.toFixed(2)}`);
   }
 }
 
@@ -208,9 +242,9 @@ const coreTable = [
   ...coreRows.map((r) => `| ${r.shape} | ${r.gflops.map((g) => g.toFixed(1)).join(" | ")} |`),
 ];
 const gemmTable = [
-  "| shape (M×N×K) | threads | native GFLOP/s | OpenBLAS (C) GFLOP/s | ratio |",
-  "|---|---:|---:|---:|---:|",
-  ...gemmRows.map((r) => `| ${r.shape} | ${r.threads} | ${r.native.toFixed(1)} | ${r.openblas.toFixed(1)} | ${r.ratio.toFixed(2)} |`),
+  "| shape (M×N×K) | threads | native GFLOP/s (best) | OpenBLAS GFLOP/s (best) | ratio of bests | median paired ratio |",
+  "|---|---:|---:|---:|---:|---:|",
+  ...gemmRows.map((r) => `| ${r.shape} | ${r.threads} | ${r.native.toFixed(1)} | ${r.openblas.toFixed(1)} | ${(r.native / r.openblas).toFixed(2)} | ${r.medianRatio.toFixed(2)} |`),
 ];
 const kernelTable = [
   `| kernel | reference ms | ${THREADS.map((t) => `native ms, ${t} thread${t > 1 ? "s" : ""}`).join(" | ")} |`,

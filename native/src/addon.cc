@@ -12,7 +12,7 @@
 namespace bertkit {
 namespace {
 
-constexpr int kAbiVersion = 3;
+constexpr int kAbiVersion = 4;
 
 // (threads?) → the thread count in use; with a positive argument, sets it first.
 void bindThreads(Args& a) {
@@ -50,6 +50,7 @@ napi_value init(napi_env env, napi_value exports) {
       KERNEL("gemm", bindGemm),
       KERNEL("packedLength", bindPackedLength),
       KERNEL("packB", bindPackB),
+      KERNEL("blasGemm", bindBlasGemm),
       KERNEL("broadcastBinary", bindBroadcastBinary),
       KERNEL("affineScalar", bindAffineScalar),
       KERNEL("accumulate", bindAccumulate),

@@ -8,6 +8,7 @@ namespace bertkit {
 void bindGemm(Args& a);
 void bindPackedLength(Args& a);
 void bindPackB(Args& a);
+void bindBlasGemm(Args& a);
 void bindBroadcastBinary(Args& a);
 void bindAffineScalar(Args& a);
 void bindAccumulate(Args& a);

@@ -88,4 +88,16 @@ void bindGemm(Args& a) {
   }
 }
 
+// (m, n, k, transA, transB, a, b, c): C = op(A) · op(B) through OpenBLAS, whatever GEMM the addon uses, so that
+// a benchmark can alternate the two kernels call by call in one process (bench/kernels.ts).
+void bindBlasGemm(Args& a) {
+  const int64_t m = a.size(0), n = a.size(1), k = a.size(2);
+  const bool transA = a.boolean(3), transB = a.boolean(4);
+  if (m == 0 || n == 0 || k == 0) a.fail("blasGemm needs m, n and k > 0");
+  const float* A = a.f32(5, m * k);
+  const float* B = a.f32(6, k * n);
+  float* C = a.f32(7, m * n);
+  sgemm(transA, transB, m, n, k, 1.0f, A, transA ? m : k, B, transB ? k : n, 0.0f, C, n);
+}
+
 }  // namespace bertkit

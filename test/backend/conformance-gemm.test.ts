@@ -5,7 +5,9 @@
  * pre-packed op(B). Skipped when the addon is not built.
  */
 import { expect, it } from "vitest";
-import { check, copies, Data, describeNative, native } from "./harness.js";
+import { defaultAddonPath, loadAddon } from "../../src/backend/native/addon.js";
+import { referenceKernels } from "../../src/backend/reference/index.js";
+import { check, copies, Data, describeNative, native, relativeError } from "./harness.js";
 
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [3, 17, 63], [17, 129, 3], [63, 1, 129], [129, 63, 17], [1, 129, 129], [64, 96, 48],
@@ -164,5 +166,24 @@ describeNative("native gemm matches the reference", () => {
     check("gemm gWᵀ += gᵀ·x 768×384×256", (kern, [c]) => {
       kern.gemm({ batch: 1, m: n, n: k, k: m, transA: true, transB: false, a: g, aOffset: 0, strideA: 0, b: a, bOffset: 0, strideB: 0, c, cOffset: 0, strideC: 0, accumulate: true });
     }, copies(d.normal(n * k)));
+  });
+
+  it("blasGemm (OpenBLAS, the benchmark's yardstick) computes the same products", () => {
+    const load = loadAddon(defaultAddonPath());
+    if (!load.ok) throw new Error(load.reason);
+    const d = new Data(25);
+    for (const [m, n, k] of [[17, 129, 3], [129, 63, 17], [64, 96, 48]]) {
+      for (const [transA, transB] of [[false, false], [false, true], [true, false], [true, true]]) {
+        const a = d.normal(m * k);
+        const b = d.normal(k * n);
+        const expected = new Float32Array(m * n);
+        referenceKernels.gemm({ batch: 1, m, n, k, transA, transB, a, aOffset: 0, strideA: 0, b, bOffset: 0, strideB: 0, c: expected, cOffset: 0, strideC: 0, accumulate: false });
+        const actual = d.normal(m * n);
+        load.addon.blasGemm(m, n, k, transA, transB, a, b, actual);
+        expect(relativeError(actual, expected), `blasGemm ${m}×${n}×${k} tA=${transA} tB=${transB}`).toBeLessThanOrEqual(1e-5);
+      }
+    }
+    expect(() => load.addon.blasGemm(4, 4, 4, false, false, new Float32Array(15), new Float32Array(16), new Float32Array(16)))
+      .toThrow(/argument 5 has 15 elements, needs at least 16/);
   });
 });

@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Must equal kAbiVersion in native/src/addon.cc. */
-export const ABI_VERSION = 3;
+export const ABI_VERSION = 4;
 
 type F32 = Float32Array;
 
@@ -30,6 +30,8 @@ export interface NativeAddon {
   packedLength(k: number, n: number): number;
   /** Packs op(B) (b stored (k, n), or (n, k) with transB) into `packed` (packedLength(k, n) floats). */
   packB(b: F32, k: number, n: number, transB: boolean, packed: F32): void;
+  /** C = op(A) · op(B) (row-major, one product) through OpenBLAS, whatever GEMM `gemm` uses: for benchmarks. */
+  blasGemm(m: number, n: number, k: number, transA: boolean, transB: boolean, a: F32, b: F32, c: F32): void;
   /** dims: [outShape, aStrides, bStrides], each `rank` long. */
   broadcastBinary(op: number, a: F32, b: F32, out: F32, rank: number, dims: Int32Array): void;
   affineScalar(a: F32, alpha: number, beta: number, out: F32): void;
