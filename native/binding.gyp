@@ -32,7 +32,7 @@
       # (a fused gy·γ − mean(gy·γ) in the LayerNorm backward leaves a rounding residue where the reference
       # gets 0); FMAs where wanted are written as intrinsics.
       "cflags_cc": ["-std=c++17", "-fexceptions", "-O3", "-march=x86-64-v3", "-fopenmp-simd", "-ffp-contract=off", "-Wall", "-Wextra"],
-      # libmvec: glibc's vectorised erff/expf/tanhf. OpenBLAS is opened at run time (see src/blas.cc), so it is not linked.
+      # libmvec: glibc's vectorised expf/tanhf/logf. OpenBLAS is opened at run time (see src/blas.cc), so it is not linked.
       "libraries": ["-lmvec", "-ldl", "-lpthread"]
     }
   ]
