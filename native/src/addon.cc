@@ -12,7 +12,7 @@
 namespace bertkit {
 namespace {
 
-constexpr int kAbiVersion = 4;
+constexpr int kAbiVersion = 5;
 
 // (threads?) → the thread count in use; with a positive argument, sets it first.
 void bindThreads(Args& a) {

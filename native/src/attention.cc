@@ -12,8 +12,8 @@ namespace {
 
 enum Slot { kQ, kKt, kScores, kV, kOut };
 
-// Softmax of one score row over its visible keys; writes P to `probs` and P ⊙ keep to `weighted`
-// (tk keys, then zeros up to the padded width tkp). A row with no visible key is all zeros.
+// Softmax of one score row over its visible keys; writes P to `probs` (unless null) and P ⊙ keep to
+// `weighted` (tk keys, then zeros up to the padded width tkp). A row with no visible key is all zeros.
 void softmaxVisible(const Attention& at, int64_t b, int64_t i, float* s, int64_t tk, int64_t tkp, float* probs,
                     const float* keep, float* weighted) {
   for (int64_t j = 0; j < tk; j++) s[j] *= at.scale;
@@ -27,11 +27,14 @@ void softmaxVisible(const Attention& at, int64_t b, int64_t i, float* s, int64_t
   const float max = rowMax(s, tk);
   if (max == -INFINITY) {  // no visible key
     for (int64_t j = 0; j < tkp; j++) weighted[j] = 0;
-    for (int64_t j = 0; j < tk; j++) probs[j] = 0;
+    if (probs != nullptr) for (int64_t j = 0; j < tk; j++) probs[j] = 0;
     return;
   }
   const float inv = static_cast<float>(1.0 / rowExpSum(s, tk, max, s));
-  if (keep == nullptr) {
+  if (probs == nullptr) {
+    if (keep == nullptr) for (int64_t j = 0; j < tk; j++) weighted[j] = s[j] * inv;
+    else for (int64_t j = 0; j < tk; j++) weighted[j] = s[j] * inv * keep[j];
+  } else if (keep == nullptr) {
     for (int64_t j = 0; j < tk; j++) weighted[j] = probs[j] = s[j] * inv;
   } else {
     for (int64_t j = 0; j < tk; j++) {
@@ -46,35 +49,38 @@ void softmaxVisible(const Attention& at, int64_t b, int64_t i, float* s, int64_t
 void head(const Attention& at, float* out, int64_t b, int64_t h) {
   const int64_t T = at.T, D = at.D, C = at.C;
   const int64_t tq = at.queries(b), tk = at.keys(b), tkp = roundUp8(tk);
-  float* probs = at.probs + (b * at.H + h) * T * T;  // (T, T) block of this head
+  float* probs = at.probs == nullptr ? nullptr : at.probs + (b * at.H + h) * T * T;  // (T, T) block of this head
   const float* keep = at.dropMask == nullptr ? nullptr : at.dropMask + (b * at.H + h) * T * T;
   float* o = out + b * T * C + h * D;
-  const float* q = at.q + b * T * C + h * D;
-  const float* k = at.k + b * T * C + h * D;
-  const float* v = at.v + b * T * C + h * D;
+  const float* q = at.q + b * T * at.ld + h * D;
+  const float* k = at.k + b * T * at.ld + h * D;
+  const float* v = at.v + b * T * at.ld + h * D;
   // Padding rows and columns of P and out are zero.
-  for (int64_t i = 0; i < T; i++) {
-    for (int64_t j = i < tq ? tk : 0; j < T; j++) probs[i * T + j] = 0;
+  if (probs != nullptr) {
+    for (int64_t i = 0; i < T; i++) {
+      for (int64_t j = i < tq ? tk : 0; j < T; j++) probs[i * T + j] = 0;
+    }
   }
   for (int64_t i = tq; i < T; i++) {
     for (int64_t d = 0; d < D; d++) o[i * C + d] = 0;
   }
   if (tq == 0) return;
-  const float* kt = packHeadTransposed(k, C, tk, D, kKt, kV);  // Kᵀ (D, tkp)
+  const float* kt = packHeadTransposed(k, at.ld, tk, D, kKt, kV);  // Kᵀ (D, tkp)
   float* s = scratch(kScores, tq * tkp);  // (tq, tkp): scores, then P ⊙ keep
-  smallGemm(packHead(q, C, tq, D, kQ), roundUp8(D), kt, tkp, s, tkp, tq, tkp, D);
+  smallGemm(packHead(q, at.ld, tq, D, kQ), roundUp8(D), kt, tkp, s, tkp, tq, tkp, D);
   for (int64_t i = 0; i < tq; i++) {
-    softmaxVisible(at, b, i, s + i * tkp, tk, tkp, probs + i * T, keep == nullptr ? nullptr : keep + i * T,
-                   s + i * tkp);
+    softmaxVisible(at, b, i, s + i * tkp, tk, tkp, probs == nullptr ? nullptr : probs + i * T,
+                   keep == nullptr ? nullptr : keep + i * T, s + i * tkp);
   }
-  gemmIntoHead(s, tkp, packHead(v, C, tk, D, kV), roundUp8(D), o, C, tq, D, tk, kOut);
+  gemmIntoHead(s, tkp, packHead(v, at.ld, tk, D, kV), roundUp8(D), o, C, tq, D, tk, kOut);
 }
 
 }  // namespace
 
-// (batch, tokens, heads, headSize, scale, q, k, v, keyMask, lengths, causal, dropMask, probs, out)
+// (batch, tokens, heads, headSize, scale, q, k, v, keyMask, lengths, causal, dropMask, probs, out, ld):
+// probs may be null; q, k, v rows are ld floats apart (0: C).
 void bindAttention(Args& a) {
-  const Attention at(a);
+  const Attention at(a, a.size(14));
   float* out = a.f32(13, at.B * at.T * at.C);
   at.forEachHead([&](int64_t b, int64_t h) { head(at, out, b, h); });
 }

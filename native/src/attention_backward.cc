@@ -84,7 +84,8 @@ void head(const Attention& at, const Grads& g, int64_t b, int64_t h) {
 
 // (batch, tokens, heads, headSize, scale, q, k, v, keyMask, lengths, causal, dropMask, probs, gOut, gq, gk, gv)
 void bindAttentionBackward(Args& a) {
-  const Attention at(a);
+  const Attention at(a, 0);
+  if (at.probs == nullptr) a.fail("attentionBackward needs the probabilities the forward saved (argument 12)");
   const int64_t btc = at.B * at.T * at.C;
   const Grads g{a.f32(13, btc), a.f32(14, btc), a.f32(15, btc), a.f32(16, btc)};
   at.forEachHead([&](int64_t b, int64_t h) { head(at, g, b, h); });

@@ -6,17 +6,20 @@
 
 namespace bertkit {
 
-Attention::Attention(Args& a)
-    : B(a.size(0)), T(a.size(1)), H(a.size(2)), D(a.size(3)), C(H * D), scale(static_cast<float>(a.number(4))) {
-  const int64_t btc = B * T * C, bhtt = B * H * T * T;
-  q = a.f32(5, btc);
-  k = a.f32(6, btc);
-  v = a.f32(7, btc);
+Attention::Attention(Args& a, int64_t rowStride)
+    : B(a.size(0)), T(a.size(1)), H(a.size(2)), D(a.size(3)), C(H * D), scale(static_cast<float>(a.number(4))),
+      ld(rowStride == 0 ? C : rowStride) {
+  if (ld < C) a.fail("the q, k, v row stride " + std::to_string(ld) + " is below heads × headSize = " + std::to_string(C));
+  // The last row needs only C floats: k and v may be views that start C and 2C floats into a (B, T, 3C) array.
+  const int64_t rows = B * T, extent = rows == 0 ? 0 : (rows - 1) * ld + C, bhtt = B * H * T * T;
+  q = a.f32(5, extent);
+  k = a.f32(6, extent);
+  v = a.f32(7, extent);
   keyMask = a.isNullish(8) ? nullptr : a.i32(8, B * T);
   lengths = a.i32(9, B);
   causal = a.boolean(10);
   dropMask = a.f32OrNull(11, bhtt);
-  probs = a.f32(12, bhtt);
+  probs = a.f32OrNull(12, bhtt);
   for (int64_t b = 0; b < B; b++) {
     if (lengths[b] < 0 || lengths[b] > T) {
       a.fail("lengths[" + std::to_string(b) + "] = " + std::to_string(lengths[b]) + " is outside [0, " +

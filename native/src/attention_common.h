@@ -11,16 +11,18 @@ namespace bertkit {
 struct Attention {
   int64_t B, T, H, D, C;
   float scale;
+  // Q, K and V rows are ld floats apart: C for separate projections, 3C for views into one (B, T, 3C).
+  int64_t ld;
   const float *q, *k, *v;
   const int32_t* keyMask;  // (B, T) or nullptr
   const int32_t* lengths;  // (B)
   bool causal;
   const float* dropMask;  // (B, H, T, T) or nullptr
-  float* probs;           // (B, H, T, T)
+  float* probs;           // (B, H, T, T); nullptr (forward only): not written
 
   // Reads arguments 0 … 12: (batch, tokens, heads, headSize, scale, q, k, v, keyMask, lengths, causal,
-  // dropMask, probs).
-  explicit Attention(Args& a);
+  // dropMask, probs), with Q, K, V rows `ld` floats apart (0: C).
+  Attention(Args& a, int64_t ld);
 
   // Real queries of sequence b: the first lengths[b].
   int64_t queries(int64_t b) const { return lengths[b]; }

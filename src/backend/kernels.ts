@@ -83,7 +83,9 @@ export interface BroadcastArgs {
  * out = (P ⊙ dropMask) V. Visible keys: keyMask[b, j] = 1 and, when causal, j ≤ i. Masked keys get
  * probability exactly 0 (what adding the most negative float gives in Hugging Face) and cost no work;
  * queries at or past `lengths[b]` are padding: their rows of `probs` and `out` are zeros.
- * `probs` receives P (before dropout), kept for the backward and for inspection.
+ * `probs` receives P (before dropout), kept for the backward and for inspection; inference without
+ * attention outputs passes null and skips writing it. `qkvStride` lets q, k and v be views into one fused
+ * projection (B, T, 3C) = [Q | K | V]: q = qkv, k = qkv.subarray(C), v = qkv.subarray(2C), stride 3C.
  */
 export interface AttentionArgs {
   batch: number;
@@ -101,11 +103,14 @@ export interface AttentionArgs {
   causal: boolean;
   /** Keep-scale per probability, 0 or 1/(1 − p), (B, H, T, T); null without dropout. */
   dropMask: FloatArray | null;
-  probs: FloatArray; // out (B, H, T, T)
+  /** Floats from one token's row of q, k, v to the next (≥ C); C when omitted. */
+  qkvStride?: number;
+  probs: FloatArray | null; // out (B, H, T, T), or null: not needed
   out: FloatArray; // out (B, T, C)
 }
 
-export interface AttentionBackwardArgs extends Omit<AttentionArgs, "out"> {
+export interface AttentionBackwardArgs extends Omit<AttentionArgs, "out" | "probs" | "qkvStride"> {
+  probs: FloatArray; // (B, H, T, T) saved by the forward
   gOut: FloatArray; // (B, T, C)
   gq: FloatArray; // out (B, T, C)
   gk: FloatArray; // out (B, T, C)

@@ -7,7 +7,9 @@ import { Dropout } from "../nn/dropout.js";
 import { LayerNorm } from "../nn/layer-norm.js";
 import { Linear } from "../nn/linear.js";
 import { Module } from "../nn/module.js";
-import { scaledDotProductAttention } from "../tensor/ops/attention.js";
+import { isGradEnabled } from "../tensor/autograd.js";
+import { fusedQkvAttention, scaledDotProductAttention } from "../tensor/ops/attention.js";
+import { fusedLinearInference } from "../tensor/ops/linear.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { BertConfig } from "./config.js";
 import { pack, type Packing, unpack } from "./packing.js";
@@ -18,11 +20,14 @@ export interface AttentionMask {
   causal: boolean;
   /** Set when the layers run on packed real tokens (N, C) instead of (B, T, C). */
   packing: Packing | null;
+  /** The caller wants the probabilities (`attentions`); inference skips writing them otherwise. */
+  withProbs: boolean;
 }
 
 export interface AttentionResult {
   context: Tensor; // (B, T, C)
-  probs: Tensor; // (B, H, T, T)
+  /** (B, H, T, T); null in inference unless `withProbs` was set. */
+  probs: Tensor | null;
 }
 
 export class BertSelfAttention extends Module {
@@ -46,6 +51,14 @@ export class BertSelfAttention extends Module {
   forward(x: Tensor, mask: AttentionMask): AttentionResult {
     const p = mask.packing;
     const padded = (t: Tensor): Tensor => (p === null ? t : unpack(t, p)); // the kernel works on (B, T, C)
+    // Inference: Q, K and V in one GEMM (N = 3C), which the kernel reads in place.
+    const qkv = isGradEnabled() ? null : fusedLinearInference(x, this, [this.query, this.key, this.value]);
+    if (qkv !== null) {
+      const { out, probs } = fusedQkvAttention(padded(qkv), {
+        heads: this.heads, keyMask: mask.keyMask, causal: mask.causal, dropout: this.dropout.fused(), withProbs: mask.withProbs,
+      });
+      return { context: p === null ? out : pack(out, p), probs };
+    }
     const { out, probs } = scaledDotProductAttention(padded(this.query.forward(x)), padded(this.key.forward(x)), padded(this.value.forward(x)), {
       heads: this.heads, keyMask: mask.keyMask, causal: mask.causal, dropout: this.dropout.fused(),
     });

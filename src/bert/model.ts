@@ -56,7 +56,7 @@ export class BertEncoder extends Module {
       const { context, probs } = layer.forward(h, mask);
       h = context;
       taps.hiddenStates?.push(padded(h));
-      taps.attentions?.push(probs);
+      if (probs !== null) taps.attentions?.push(probs);
     }
     return h;
   }
@@ -99,7 +99,7 @@ export class BertModel extends Module {
     if (keyMask !== null) keyMask.ints("attention_mask");
     const [b, t] = inputs.inputIds.shape;
     const packing = packingFor(keyMask, b, t);
-    const mask: AttentionMask = { keyMask, causal: inputs.causal ?? false, packing };
+    const mask: AttentionMask = { keyMask, causal: inputs.causal ?? false, packing, withProbs: taps.attentions !== undefined };
     const encoded = this.encoder.forward(packing === null ? x : pack(x, packing), mask, taps);
     const lastHiddenState = packing === null ? encoded : unpack(encoded, packing); // zeros at padding
     return { lastHiddenState, poolerOutput: this.pooler === null ? null : this.pooler.forward(lastHiddenState) };

@@ -8,6 +8,7 @@
  * into `data` by hand must too). It costs as much memory as the weight itself.
  */
 import type { FloatArray, Kernels, PackedB } from "../backend/kernels.js";
+import type { Tensor } from "./tensor.js";
 
 interface Entry {
   data: object;
@@ -37,4 +38,51 @@ export function forgetPacked(weight: object): void {
 /** True while a packed copy of `weight` is kept (for tests). */
 export function hasPacked(weight: object): boolean {
   return cache.has(weight);
+}
+
+/** Linear layers that read the same input: a weight (n_i, k) and a bias (n_i) each. */
+export interface LinearParts {
+  weight: Tensor;
+  bias: Tensor;
+}
+
+interface ConcatEntry {
+  sources: { data: object; version: number }[];
+  kernels: Kernels;
+  fused: { packed: PackedB; bias: Float32Array };
+}
+
+const concatCache = new WeakMap<object, ConcatEntry>();
+
+/**
+ * Several Linear layers on one input as one: Wᵀ of their weights stacked row-wise ((Σ n_i, k), so the
+ * outputs come side by side), packed for `kernels`, and their biases end to end. BERT's query, key and value
+ * projections become one GEMM with three times the columns, which keeps both cores busy at one sequence.
+ * Kept under `key` while every weight and bias has the same data and version (see `Tensor.markModified`);
+ * null when the kernels do not pack (reference backend) or the parts are not float32.
+ */
+export function packedConcatenation(key: object, parts: readonly LinearParts[], kernels: Kernels): { packed: PackedB; bias: Float32Array } | null {
+  const tensors = parts.flatMap((p) => [p.weight, p.bias]);
+  const hit = concatCache.get(key);
+  if (hit !== undefined && hit.kernels === kernels && hit.sources.length === tensors.length &&
+      hit.sources.every((s, i) => s.data === tensors[i].data && s.version === tensors[i].version)) {
+    return hit.fused;
+  }
+  concatCache.delete(key);
+  const k = parts[0].weight.shape[1];
+  if (!tensors.every((t) => t.data instanceof Float32Array) || !parts.every((p) => p.weight.shape[1] === k)) return null;
+  const n = parts.reduce((sum, p) => sum + p.weight.shape[0], 0);
+  const weights = new Float32Array(n * k);
+  const bias = new Float32Array(n);
+  let row = 0;
+  for (const p of parts) {
+    weights.set(p.weight.data, row * k);
+    bias.set(p.bias.data, row);
+    row += p.weight.shape[0];
+  }
+  const packed = kernels.packB(weights, k, n, true);
+  if (packed === null) return null;
+  const fused = { packed, bias };
+  concatCache.set(key, { sources: tensors.map((t) => ({ data: t.data, version: t.version })), kernels, fused });
+  return fused;
 }

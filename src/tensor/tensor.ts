@@ -65,8 +65,12 @@ export class Tensor {
    * the packed GEMM operand kept for inference (see packed-weights.ts), that would otherwise go stale.
    */
   markModified(): void {
+    this.version++;
     forgetPacked(this);
   }
+
+  /** Counts `markModified` calls: derived copies built from several tensors check it (packed-weights.ts). */
+  version = 0;
 
   /** Called by the engine when the step that made this tensor is over; its buffer is reused. */
   release(): void {

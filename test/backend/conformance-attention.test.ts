@@ -3,10 +3,10 @@
  * (D not a multiple of 8 takes the padded path), padding via lengths and key masks (trailing and with
  * holes), causal masks, dropout masks, an empty sequence. Skipped when the addon is not built.
  */
-import { it } from "vitest";
+import { expect, it } from "vitest";
 import type { AttentionArgs } from "../../src/backend/kernels.js";
 import { referenceKernels } from "../../src/backend/reference/index.js";
-import { check, Data, describeNative, zeros } from "./harness.js";
+import { check, Data, describeNative, native, relativeError, zeros } from "./harness.js";
 
 interface Case {
   B: number;
@@ -67,5 +67,39 @@ describeNative("native fused attention matches the reference", () => {
     referenceKernels.attention({ ...args, probs, out: new Float32Array(btc) });
     const gOut = d.normal(btc);
     check(`${label(c)} backward`, (k, [gq, gk, gv]) => k.attentionBackward({ ...args, probs, gOut, gq, gk, gv }), zeros(btc, btc, btc), 2e-5);
+  });
+
+  it.each(CASES.map((c) => [label(c), c] as const))("%s, on views into one fused (B, T, 3C) projection, without probs", (_name, c) => {
+    if (native === null) throw new Error("native backend not built");
+    const d = new Data(60 + c.T + c.D);
+    const args = makeArgs(c, d);
+    const C = c.H * c.D;
+    const rows = c.B * c.T;
+    const btc = rows * C;
+    const qkv = new Float32Array(rows * 3 * C);
+    for (let r = 0; r < rows; r++) {
+      qkv.set(args.q.subarray(r * C, (r + 1) * C), r * 3 * C);
+      qkv.set(args.k.subarray(r * C, (r + 1) * C), r * 3 * C + C);
+      qkv.set(args.v.subarray(r * C, (r + 1) * C), r * 3 * C + 2 * C);
+    }
+    const views = { q: qkv, k: qkv.subarray(C), v: qkv.subarray(2 * C), qkvStride: 3 * C };
+    const expected = new Float32Array(btc);
+    referenceKernels.attention({ ...args, probs: new Float32Array(c.B * c.H * c.T * c.T), out: expected });
+    const separate = new Float32Array(btc);
+    native.attention({ ...args, probs: new Float32Array(c.B * c.H * c.T * c.T), out: separate });
+    for (const kern of [referenceKernels, native]) {
+      const out = d.normal(btc);
+      kern.attention({ ...args, ...views, probs: null, out });
+      if (kern === referenceKernels) expect(relativeError(out, expected), "reference, fused views").toBe(0);
+      else expect(relativeError(out, separate), "native, fused views vs separate arrays").toBe(0);
+    }
+  });
+
+  it("rejects a q, k, v row stride below heads × headSize", () => {
+    if (native === null) throw new Error("native backend not built");
+    const c = CASES[1];
+    const args = makeArgs(c, new Data(5));
+    const out = new Float32Array(c.B * c.T * c.H * c.D);
+    expect(() => native?.attention({ ...args, qkvStride: c.H * c.D - 1, probs: null, out })).toThrow(/row stride 23 is below heads × headSize = 24/);
   });
 });

@@ -91,11 +91,11 @@ describe.skipIf(native === null || native.packB(new Float32Array(4), 2, 2, true)
   it("drops it when a checkpoint is loaded into the model", () => {
     run(() => {
       const model = new BertModel(smallConfig());
-      const query = model.encoder.layer[0].attention.self.query.weight;
+      const dense = model.encoder.layer[0].attention.output.dense.weight;
       noGrad(() => model.forward({ inputIds: randomIds(2, 5, model.config.vocab_size) }));
-      expect(hasPacked(query)).toBe(true);
+      expect(hasPacked(dense)).toBe(true);
       loadStateDict(model, stateDict(model), { source: "test", allowNewHead: false });
-      expect(hasPacked(query)).toBe(false);
+      expect(hasPacked(dense)).toBe(false);
     });
   });
 
@@ -107,5 +107,36 @@ describe.skipIf(native === null || native.packB(new Float32Array(4), 2, 2, true)
     const layer = new Linear(32, 48, 0.05, new Rng(9));
     withBackend(referenceKernels, () => noGrad(() => layer.forward(input(8, 32, 10))));
     expect(hasPacked(layer.weight)).toBe(false);
+  });
+
+  it("fuses query, key and value into one GEMM in inference: the same bits as three, and rebuilt when one changes", () => {
+    run(() => {
+      const model = new BertModel(smallConfig()).eval();
+      const ids = randomIds(2, 7, model.config.vocab_size, 3);
+      const mask = new Tensor(Int32Array.from([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0]), [2, 7]);
+      const inputs = { inputIds: ids, attentionMask: mask };
+      // A backend that does not pack runs the three projections and the attention op of the training path.
+      const unfused = (): Float32Array => withBackend({ ...(native ?? referenceKernels), packB: () => null }, () =>
+        noGrad(() => model.forward(inputs)).lastHiddenState.data as Float32Array);
+      const fused = (): Float32Array => noGrad(() => model.forward(inputs)).lastHiddenState.data as Float32Array;
+      const self = model.encoder.layer[1].attention.self;
+      expect(maxDiff(fused(), unfused())).toBe(0);
+      expect(hasPacked(self.query.weight)).toBe(false); // only the fused copy exists
+
+      const before = fused();
+      self.key.weight.data[5] += 0.5;
+      self.value.bias.data[3] -= 0.5;
+      self.key.weight.markModified();
+      self.value.bias.markModified();
+      const after = fused();
+      expect(maxDiff(after, before)).toBeGreaterThan(1e-3);
+      expect(maxDiff(after, unfused())).toBe(0);
+
+      const probs: Tensor[] = [];
+      noGrad(() => model.forward(inputs, { attentions: probs }));
+      expect(probs.map((t) => t.shape)).toEqual(model.encoder.layer.map(() => [2, model.config.num_attention_heads, 7, 7]));
+      const firstRow = Array.from(probs[0].data.slice(0, 7));
+      expect(Math.abs(firstRow.reduce((x, y) => x + y, 0) - 1)).toBeLessThan(1e-5);
+    });
   });
 });

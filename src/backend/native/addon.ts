@@ -9,7 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Must equal kAbiVersion in native/src/addon.cc. */
-export const ABI_VERSION = 4;
+export const ABI_VERSION = 5;
 
 type F32 = Float32Array;
 
@@ -68,9 +68,11 @@ export interface NativeAddon {
   ): void;
   bceWithLogits(x: F32, y: F32, out: F32): void;
   bceWithLogitsBackward(x: F32, y: F32, g: F32, gx: F32): void;
+  /** ld: floats between the rows of q, k, v (0 = heads × headSize); probs null = not written. */
   attention(
     batch: number, tokens: number, heads: number, headSize: number, scale: number, q: F32, k: F32, v: F32,
-    keyMask: Int32Array | null, lengths: Int32Array, causal: boolean, dropMask: F32 | null, probs: F32, out: F32,
+    keyMask: Int32Array | null, lengths: Int32Array, causal: boolean, dropMask: F32 | null, probs: F32 | null,
+    out: F32, ld: number,
   ): void;
   attentionBackward(
     batch: number, tokens: number, heads: number, headSize: number, scale: number, q: F32, k: F32, v: F32,

@@ -189,12 +189,13 @@ export function createNativeKernels(addon: NativeAddon): Kernels {
       const { q, k, v, dropMask, probs, out } = p;
       if (!(
         q instanceof F32 && k instanceof F32 && v instanceof F32 && (dropMask === null || dropMask instanceof F32) &&
-        probs instanceof F32 && out instanceof F32
+        (probs === null || probs instanceof F32) && out instanceof F32
       )) {
         return ref.attention(p);
       }
       addon.attention(
         p.batch, p.tokens, p.heads, p.headSize, p.scale, q, k, v, p.keyMask, p.lengths, p.causal, dropMask, probs, out,
+        p.qkvStride ?? 0,
       );
     },
 

@@ -11,19 +11,25 @@ function keyVisible(p: AttentionArgs, b: number, q: number, k: number): boolean 
 }
 
 export function attention(p: AttentionArgs): void {
-  const { batch: B, tokens: T, heads: H, headSize: D, q, k, v, probs, out } = p;
+  const { batch: B, tokens: T, heads: H, headSize: D, q, k, v, out } = p;
   const C = H * D;
+  const ld = p.qkvStride ?? C;
+  // Without a probs output, each row's probabilities go through a scratch row of the same precision.
+  const probs = p.probs ?? (out instanceof Float64Array ? new Float64Array(T) : new Float32Array(T));
   out.fill(0);
   probs.fill(0);
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
       for (let i = 0; i < p.lengths[b]; i++) {
-        const row = ((b * H + h) * T + i) * T;
-        const qo = (b * T + i) * C + h * D;
+        const full = ((b * H + h) * T + i) * T;
+        const row = p.probs === null ? 0 : full;
+        const qo = (b * T + i) * ld + h * D;
+        const oo = (b * T + i) * C + h * D;
         let max = -Infinity;
         for (let j = 0; j < T; j++) {
+          probs[row + j] = 0;
           if (!keyVisible(p, b, i, j)) continue;
-          const ko = (b * T + j) * C + h * D;
+          const ko = (b * T + j) * ld + h * D;
           let s = 0;
           for (let d = 0; d < D; d++) s += q[qo + d] * k[ko + d];
           s *= p.scale;
@@ -43,9 +49,9 @@ export function attention(p: AttentionArgs): void {
             continue;
           }
           probs[row + j] /= sum;
-          const w = probs[row + j] * (p.dropMask === null ? 1 : p.dropMask[row + j]);
-          const vo = (b * T + j) * C + h * D;
-          for (let d = 0; d < D; d++) out[qo + d] += w * v[vo + d];
+          const w = probs[row + j] * (p.dropMask === null ? 1 : p.dropMask[full + j]);
+          const vo = (b * T + j) * ld + h * D;
+          for (let d = 0; d < D; d++) out[oo + d] += w * v[vo + d];
         }
       }
     }

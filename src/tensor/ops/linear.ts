@@ -10,7 +10,7 @@ import type { UnaryOp } from "../../backend/kernels.js";
 import { kernelsFor } from "../../backend/registry.js";
 import { InputError } from "../../errors.js";
 import { isGradEnabled, record } from "../autograd.js";
-import { packedOperand } from "../packed-weights.js";
+import { type LinearParts, packedConcatenation, packedOperand } from "../packed-weights.js";
 import { fmt } from "../shape.js";
 import { allocFloat, allocOutput, Tensor } from "../tensor.js";
 import { biasActivation } from "./bias-activation.js";
@@ -71,6 +71,32 @@ function linearInference(x: Tensor, weight: Tensor, bias: Tensor, activation: Un
     batch: 1, m: rows, n: outF, k: inF, transA: false, transB: true,
     a: x.floats("linear"), aOffset: 0, strideA: 0, b: wd, bOffset: 0, strideB: 0, c: out, cOffset: 0, strideC: 0, accumulate: false,
     packedB, epilogue: { bias: bias.floats("linear"), activation },
+  });
+  return new Tensor(out, [...x.shape.slice(0, -1), outF]);
+}
+
+/**
+ * Linear layers that share the input x (..., in), as one GEMM without autograd: (..., Σ out_i), each layer's
+ * outputs side by side in the order given (see `packedConcatenation`). Null when the backend does not pack
+ * (reference backend, float64): call each layer instead.
+ */
+export function fusedLinearInference(x: Tensor, key: object, parts: readonly LinearParts[]): Tensor | null {
+  if (x.floatDType !== "float32" || parts.length === 0) return null;
+  const inF = parts[0].weight.shape[1];
+  if (x.shape[x.rank - 1] !== inF) throw new InputError(`linear: input ${fmt(x.shape)} needs ${inF} features`);
+  const rows = inF === 0 ? 0 : x.size / inF;
+  if (rows === 0) return null;
+  const kern = kernelsFor("float32");
+  const fused = packedConcatenation(key, parts, kern);
+  if (fused === null) return null;
+  const outF = fused.bias.length;
+  const wd = parts[0].weight.floats("linear");
+  const out = allocOutput("float32", rows * outF);
+  kern.gemm({
+    batch: 1, m: rows, n: outF, k: inF, transA: false, transB: true,
+    // b is not read when packedB is given; its length (inF × out of the first part) is not checked either.
+    a: x.floats("linear"), aOffset: 0, strideA: 0, b: wd, bOffset: 0, strideB: 0, c: out, cOffset: 0, strideC: 0, accumulate: false,
+    packedB: fused.packed, epilogue: { bias: fused.bias, activation: "identity" },
   });
   return new Tensor(out, [...x.shape.slice(0, -1), outF]);
 }
