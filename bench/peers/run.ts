@@ -2,11 +2,12 @@
  * bertkit against its peers, in one run on this machine (`npm run bench:peers`):
  * onnxruntime-node (the engine transformers.js uses) on an ONNX export of the same model, and PyTorch on CPU.
  * Each measurement runs in its own process (so peak RSS is its own), same threads, float32.
- * The engines take turns, round after round (--rounds, default 3), and each keeps its best round: other
- * virtual machines on this host slow it down by 20–50% for seconds at a time, and turns give every engine
- * the same chance of a quiet spell; one long measurement each would compare the host's moods instead.
- * Writes bench/out/peers.json and bench/out/peers.md. Options: --seconds S per round (default 6),
- * --threads N (2), --rounds R (3).
+ * The engines take turns, round after round (--rounds, default 5), the order rotating each round. Other
+ * virtual machines on this host slow it down by 20–50% for seconds to minutes at a time, so the ratios are
+ * paired: each round's bertkit throughput over the other engine's in the same round, seconds apart, and the
+ * table gives the median of those per-round ratios (and their range). Throughputs are each engine's best
+ * round. Writes bench/out/peers.json and bench/out/peers.md. Options: --seconds S per round (default 4),
+ * --threads N (2), --rounds R (5).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
@@ -52,6 +53,16 @@ function json(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Measure
   return JSON.parse(last) as Measure;
 }
 
+interface Paired { median: number; min: number; max: number }
+
+/** bertkit's throughput over another engine's, round by round: their median and range. */
+function pairedRatio(ours: number[], theirs: number[]): Paired {
+  const ratios = ours.map((x, i) => x / theirs[i]).sort((a, b) => a - b);
+  const mid = ratios.length >> 1;
+  const median = ratios.length % 2 === 1 ? ratios[mid] : (ratios[mid - 1] + ratios[mid]) / 2;
+  return { median, min: ratios[0], max: ratios[ratios.length - 1] };
+}
+
 /** Random-weight BertForPreTraining folders for each size, and their ONNX export. */
 function prepareModel(size: PresetName): string {
   const dir = join(OUT, "models", size);
@@ -65,9 +76,9 @@ function prepareModel(size: PresetName): string {
 }
 
 function main(): void {
-  const seconds = arg("seconds", 6);
+  const seconds = arg("seconds", 4);
   const threads = arg("threads", 2);
-  const rounds = arg("rounds", 3);
+  const rounds = arg("rounds", 5);
   mkdirSync(OUT, { recursive: true });
   const dirs = { base: prepareModel("base"), mini: prepareModel("mini") } as Record<PresetName, string>;
   const correctness = (["mini", "base"] as const).map((m) => ({ model: m, ...checkAgainstTorch(dirs[m], PYTHON, TORCH_SCRIPT, join(OUT, `check-${m}.npy`)) }));
@@ -90,7 +101,7 @@ function main(): void {
     const best: Partial<Record<Engine, Measure>> = {};
     const all: Partial<Record<Engine, number[]>> = {};
     for (let r = 0; r < rounds; r++) {
-      for (const engine of ENGINES) {
+      for (const engine of [...ENGINES.slice(r % ENGINES.length), ...ENGINES.slice(0, r % ENGINES.length)]) {
         const run = engines[engine];
         if (run === null) continue;
         process.stderr.write(`${label}, round ${r + 1}/${rounds}: ${engine} …`);
@@ -106,23 +117,25 @@ function main(): void {
     const bertkit = best.bertkit;
     const torch = best.torch;
     if (bertkit === undefined || torch === undefined) throw new Error("internal: every workload runs bertkit and PyTorch");
-    rows.push({ ...w, bertkit, torch, ort: best.ort ?? null, rounds: all });
+    const paired = (other: number[] | undefined): Paired | null => (other === undefined ? null : pairedRatio(all.bertkit ?? [], other));
+    rows.push({ ...w, bertkit, torch, ort: best.ort ?? null, rounds: all, vsOrt: paired(all.ort), vsTorch: paired(all.torch) });
   }
   const date = new Date().toISOString().slice(0, 10);
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}`;
   writeFileSync(join(OUT, "peers.json"), JSON.stringify({ date, machine, threads, seconds, rounds, correctness, rows }, null, 2) + "\n");
   const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(2));
   const lines = [
-    `Measured ${date} on ${machine}, ${threads} threads, float32; engines take turns for ${rounds} rounds of ${seconds} s and each keeps its best round; seq/s (higher is better) and peak RSS.`,
+    `Measured ${date} on ${machine}, ${threads} threads, float32; engines take turns for ${rounds} rounds of ${seconds} s. ` +
+      "seq/s: each engine's best round (higher is better); ratios: median of the per-round ratios, with their range; peak RSS.",
     "",
     "| model | workload | bertkit seq/s | onnxruntime seq/s | PyTorch seq/s | bertkit ÷ ORT | bertkit ÷ PyTorch | RSS MiB bertkit / ORT / PyTorch |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |",
     ...rows.map((r) => {
       const name = `${r.mode} B${r.batch}×T${r.seq}${r.minSeq ? ` (lengths ${r.minSeq}–${r.seq})` : ""}`;
       const ortCol = r.ort ? fmt(r.ort.seq_per_s) : "—";
-      const ratioOrt = r.ort ? `${(r.bertkit.seq_per_s / r.ort.seq_per_s).toFixed(2)}×` : "—";
+      const ratio = (p: Paired | null): string => (p === null ? "—" : `${p.median.toFixed(2)}× (${p.min.toFixed(2)}–${p.max.toFixed(2)})`);
       const rss = [r.bertkit, r.ort, r.torch].map((m) => (m ? Math.round(m.peak_rss_mib) : "—")).join(" / ");
-      return `| ${r.model} | ${name} | ${fmt(r.bertkit.seq_per_s)} | ${ortCol} | ${fmt(r.torch.seq_per_s)} | ${ratioOrt} | ${(r.bertkit.seq_per_s / r.torch.seq_per_s).toFixed(2)}× | ${rss} |`;
+      return `| ${r.model} | ${name} | ${fmt(r.bertkit.seq_per_s)} | ${ortCol} | ${fmt(r.torch.seq_per_s)} | ${ratio(r.vsOrt)} | ${ratio(r.vsTorch)} | ${rss} |`;
     }),
     "",
     `Correctness (same weights, same inputs, last_hidden_state): ${correctness.map((c) => `${c.model}: bertkit vs PyTorch max |Δ| ${c.maxDiff.toExponential(1)}`).join("; ")}.`,

@@ -4,6 +4,8 @@
  */
 import { Linear } from "../nn/linear.js";
 import { Module } from "../nn/module.js";
+import { isGradEnabled } from "../tensor/autograd.js";
+import { scope } from "../tensor/scope.js";
 import { reshape, slice } from "../tensor/ops/layout.js";
 import { tanh } from "../tensor/ops/unary.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -52,8 +54,13 @@ export class BertEncoder extends Module {
     const padded = (t: Tensor): Tensor => (mask.packing === null ? t : unpack(t, mask.packing));
     taps.hiddenStates?.push(padded(x));
     let h = x;
+    // Without autograd nothing needs a layer's intermediates once it is done: each layer runs in a scope of
+    // its own, so their buffers go back to the pool for the next layer (activation memory of one layer, not L).
+    const inference = !isGradEnabled();
     for (const layer of this.layer) {
-      const { context, probs } = layer.forward(h, mask);
+      const { context, probs } = inference
+        ? scope(() => layer.forward(h, mask), (r) => (r.probs === null ? [r.context] : [r.context, r.probs]))
+        : layer.forward(h, mask);
       h = context;
       taps.hiddenStates?.push(padded(h));
       if (probs !== null) taps.attentions?.push(probs);
