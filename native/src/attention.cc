@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "attention_common.h"
+#include "avx512_util.h"
 #include "bindings.h"
 #include "row_ops.h"
 #include "small_gemm.h"
@@ -46,6 +47,48 @@ void softmaxVisible(const Attention& at, int64_t b, int64_t i, float* s, int64_t
   for (int64_t j = tk; j < tkp; j++) weighted[j] = 0;
 }
 
+// softmaxVisible on 16 lanes with v16exp (AVX-512 CPUs): the same visibility rules and outputs.
+BERTKIT_AVX512 void softmaxVisible512(const Attention& at, int64_t b, int64_t i, float* s, int64_t tk, int64_t tkp,
+                                      float* probs, const float* keep, float* weighted) {
+  const __m512 scale = _mm512_set1_ps(at.scale), minusInf = _mm512_set1_ps(-INFINITY);
+  const int32_t* mask = at.keyMask == nullptr ? nullptr : at.keyMask + b * at.T;
+  __m512 vmax = minusInf;
+  for (int64_t j = 0; j < tk; j += 16) {
+    const __mmask16 lanes = firstN(tk - j);
+    __mmask16 visible = lanes;
+    if (mask != nullptr) {
+      visible = _mm512_mask_cmpneq_epi32_mask(lanes, _mm512_maskz_loadu_epi32(lanes, mask + j), _mm512_setzero_si512());
+    }
+    if (at.causal) visible &= firstN(i + 1 - j);
+    const __m512 v = _mm512_mask_mul_ps(minusInf, visible, _mm512_maskz_loadu_ps(lanes, s + j), scale);
+    _mm512_mask_storeu_ps(s + j, lanes, v);
+    vmax = _mm512_mask_max_ps(vmax, lanes, vmax, v);
+  }
+  const float max = _mm512_reduce_max_ps(vmax);
+  if (max == -INFINITY) {  // no visible key
+    for (int64_t j = 0; j < tkp; j++) weighted[j] = 0;
+    if (probs != nullptr) for (int64_t j = 0; j < tk; j++) probs[j] = 0;
+    return;
+  }
+  const __m512 shift = _mm512_set1_ps(max);
+  __m512 sum = _mm512_setzero_ps();
+  for (int64_t j = 0; j < tk; j += 16) {
+    const __mmask16 lanes = firstN(tk - j);
+    const __m512 e = _mm512_maskz_mov_ps(lanes, v16exp(_mm512_sub_ps(_mm512_maskz_loadu_ps(lanes, s + j), shift)));
+    _mm512_mask_storeu_ps(s + j, lanes, e);
+    sum = _mm512_add_ps(sum, e);
+  }
+  const __m512 inv = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(sum));
+  for (int64_t j = 0; j < tk; j += 16) {
+    const __mmask16 lanes = firstN(tk - j);
+    const __m512 p = _mm512_mul_ps(_mm512_maskz_loadu_ps(lanes, s + j), inv);
+    if (probs != nullptr) _mm512_mask_storeu_ps(probs + j, lanes, p);
+    const __m512 w = keep == nullptr ? p : _mm512_mul_ps(p, _mm512_maskz_loadu_ps(lanes, keep + j));
+    _mm512_mask_storeu_ps(weighted + j, lanes, w);
+  }
+  for (int64_t j = tk; j < tkp; j++) weighted[j] = 0;
+}
+
 void head(const Attention& at, float* out, int64_t b, int64_t h) {
   const int64_t T = at.T, D = at.D, C = at.C;
   const int64_t tq = at.queries(b), tk = at.keys(b), tkp = roundUp8(tk);
@@ -68,9 +111,13 @@ void head(const Attention& at, float* out, int64_t b, int64_t h) {
   const float* kt = packHeadTransposed(k, at.ld, tk, D, kKt, kV);  // Kᵀ (D, tkp)
   float* s = scratch(kScores, tq * tkp);  // (tq, tkp): scores, then P ⊙ keep
   smallGemm(packHead(q, at.ld, tq, D, kQ), roundUp8(D), kt, tkp, s, tkp, tq, tkp, D);
+  const bool avx512 = gemmAvx512Supported();
   for (int64_t i = 0; i < tq; i++) {
-    softmaxVisible(at, b, i, s + i * tkp, tk, tkp, probs == nullptr ? nullptr : probs + i * T,
-                   keep == nullptr ? nullptr : keep + i * T, s + i * tkp);
+    float* row = s + i * tkp;
+    float* probsRow = probs == nullptr ? nullptr : probs + i * T;
+    const float* keepRow = keep == nullptr ? nullptr : keep + i * T;
+    if (avx512) softmaxVisible512(at, b, i, row, tk, tkp, probsRow, keepRow, row);
+    else softmaxVisible(at, b, i, row, tk, tkp, probsRow, keepRow, row);
   }
   gemmIntoHead(s, tkp, packHead(v, at.ld, tk, D, kV), roundUp8(D), o, C, tq, D, tk, kOut);
 }

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "avx512_util.h"
 #include "small_gemm.h"
 
 namespace bertkit {
@@ -54,7 +55,32 @@ const float* packHead(const float* head, int64_t C, int64_t rows, int64_t D, int
   return buf;
 }
 
+namespace {
+
+// packHeadTransposed with 16 × 16 register transposes, reading the head in place.
+BERTKIT_AVX512 float* packHeadTransposed512(const float* head, int64_t C, int64_t rows, int64_t D, int slot) {
+  const int64_t rp = roundUp8(rows);
+  float* t = scratch(slot, D * rp);
+  for (int64_t r0 = 0; r0 < rp; r0 += 16) {
+    const __mmask16 columns = firstN(rp - r0);  // of t: 8 or 16
+    for (int64_t d0 = 0; d0 < D; d0 += 16) {
+      const __mmask16 dm = firstN(D - d0);
+      __m512 v[16];
+      for (int64_t i = 0; i < 16; i++) {
+        v[i] = r0 + i < rows ? _mm512_maskz_loadu_ps(dm, head + (r0 + i) * C + d0) : _mm512_setzero_ps();
+      }
+      transpose16(v);
+      const int64_t depth = D - d0 < 16 ? D - d0 : 16;
+      for (int64_t q = 0; q < depth; q++) _mm512_mask_storeu_ps(t + (d0 + q) * rp + r0, columns, v[q]);
+    }
+  }
+  return t;
+}
+
+}  // namespace
+
 float* packHeadTransposed(const float* head, int64_t C, int64_t rows, int64_t D, int slot, int tmpSlot) {
+  if (gemmAvx512Supported()) return packHeadTransposed512(head, C, rows, D, slot);
   const float* packed = packHead(head, C, rows, D, tmpSlot);
   const int64_t dp = roundUp8(D), rp = roundUp8(rows);
   float* t = scratch(slot, D * rp);

@@ -15,18 +15,12 @@
 // only when gemmAvx512Supported().
 #include "gemm_avx512.h"
 
-// GCC 12's _mm512_undefined_ps (`__m512 __Y = __Y;`, behind the shuffle intrinsics) trips
-// -Wmaybe-uninitialized once inlined (GCC bug 105593, fixed in GCC 13); the warning is spurious.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <immintrin.h>
-#pragma GCC diagnostic pop
-
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 
 #include "activation_ops.h"
+#include "avx512_util.h"
 #include "thread_pool.h"
 
 namespace bertkit {
@@ -44,34 +38,6 @@ struct Operand {
   int64_t ld;
   bool trans;  // stored transposed relative to the view we pack (see packPanel)
 };
-
-inline __mmask16 firstN(int64_t n) { return n >= 16 ? __mmask16(0xFFFF) : __mmask16((1u << n) - 1); }
-
-// In-register transpose of 16 zmm rows (r[i][j] → r[j][i]).
-BERTKIT_AVX512 inline void transpose16(__m512 r[16]) {
-  __m512 t[16];
-  for (int i = 0; i < 16; i += 2) {
-    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
-    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
-  }
-  for (int i = 0; i < 16; i += 4) {
-    r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
-    r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i]), _mm512_castps_pd(t[i + 2])));
-    r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
-    r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(_mm512_castps_pd(t[i + 1]), _mm512_castps_pd(t[i + 3])));
-  }
-  // r[4q + s] now holds, in each 128-bit lane L, the elements [row 4L'.. of group q] ... combine lanes:
-  for (int i = 0; i < 16; i += 8) {
-    for (int s = 0; s < 4; s++) {
-      t[i + s] = _mm512_shuffle_f32x4(r[i + s], r[i + 4 + s], 0x88);
-      t[i + 4 + s] = _mm512_shuffle_f32x4(r[i + s], r[i + 4 + s], 0xdd);
-    }
-  }
-  for (int s = 0; s < 8; s++) {
-    r[s] = _mm512_shuffle_f32x4(t[s], t[8 + s], 0x88);
-    r[8 + s] = _mm512_shuffle_f32x4(t[s], t[8 + s], 0xdd);
-  }
-}
 
 // Packs a panel of width W (12 or 32) and depth kc: dst[p·W + r] = X(r, p) for r < rows, 0 for rows ≤ r < W,
 // where X(r, p) = src.p[r·ld + p] when src.trans ("row r is contiguous in p"), else src.p[p·ld + r].
@@ -211,17 +177,6 @@ BERTKIT_AVX512 void packB(const GemmView& g, float* dst, int64_t pc, int64_t kc,
 
 namespace bertkit {
 namespace {
-
-// v8erf of simd.h on 16 lanes: the same operations in the same order, so the results are the same bits.
-BERTKIT_AVX512 inline __m512 v16erf(__m512 x) {
-  x = _mm512_min_ps(_mm512_set1_ps(kErfLimit), _mm512_max_ps(_mm512_set1_ps(-kErfLimit), x));
-  const __m512 z = _mm512_mul_ps(x, x);
-  __m512 p = _mm512_set1_ps(kErfP[6]);
-  for (int i = 5; i >= 0; i--) p = _mm512_fmadd_ps(p, z, _mm512_set1_ps(kErfP[i]));
-  __m512 q = _mm512_set1_ps(kErfQ[4]);
-  for (int i = 3; i >= 0; i--) q = _mm512_fmadd_ps(q, z, _mm512_set1_ps(kErfQ[i]));
-  return _mm512_div_ps(_mm512_mul_ps(x, p), q);
-}
 
 // The GEMM epilogue on one tile, C = act(C + bias): in AVX-512 registers for full 32-column tiles with
 // no activation or GELU (every Linear of BERT), else through the AVX2 kernel of activations.cc.

@@ -3,7 +3,14 @@
 // documents them at ≤ 4 ulp (expf, tanhf are ≤ 2). Calling them directly keeps -ffast-math out
 // of the build (GCC would only vectorise erff() itself under -ffast-math).
 #pragma once
+// GCC 12's _mm512_undefined_ps/pd (`__m512 __Y = __Y;`, behind the shuffle, min, max and reduce intrinsics)
+// trips -W(maybe-)uninitialized once inlined (GCC bug 105593, fixed in GCC 13); the warning is spurious. The
+// pragma must surround the header's first inclusion, so every file gets the intrinsics through here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #include <immintrin.h>
+#pragma GCC diagnostic pop
 
 #include <cstdint>
 
