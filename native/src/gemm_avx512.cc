@@ -97,8 +97,18 @@ BERTKIT_AVX512 void packPanel(float* dst, Operand src, int64_t rows, int64_t kc)
 // C[0:mr, 0:nr] (+)= Ap (kc × 12, in L1) · Bp (kc × 32, from L2). load = add to C's current contents.
 // Meanwhile, the first `pfLines` cache lines at `pf` (B that a later call needs, see blockTask) are fetched
 // into L2, two per step.
+// What the micro-kernel does to a finished tile before storing it: nothing, C + bias, or GELU(C + bias).
+enum class TileEpilogue { kNone, kBias, kBiasGelu };
+
+// x · Φ(x) = x · (0.5 + 0.5 erf(x/√2)), as activate<kGelu> in activation_ops.h (same operations, same bits).
+BERTKIT_AVX512 inline __m512 gelu16(__m512 x) {
+  const __m512 half = _mm512_set1_ps(0.5f);
+  return _mm512_mul_ps(x, _mm512_fmadd_ps(half, v16erf(_mm512_mul_ps(x, _mm512_set1_ps(kSqrt1_2))), half));
+}
+
 BERTKIT_AVX512 void microKernel(const float* __restrict ap, const float* __restrict bp, int64_t kc, float* c, int64_t ldc,
-                        int64_t mr, int64_t nr, bool load, const char* pf, int64_t pfLines) {
+                        int64_t mr, int64_t nr, bool load, const char* pf, int64_t pfLines,
+                        TileEpilogue epilogue = TileEpilogue::kNone, const float* bias = nullptr) {
   __m512 acc[kMr][2];
 #pragma GCC unroll 12
   for (int r = 0; r < kMr; r++) {
@@ -127,7 +137,12 @@ BERTKIT_AVX512 void microKernel(const float* __restrict ap, const float* __restr
     BERTKIT_GEMM_STEP(p)
   }
 #undef BERTKIT_GEMM_STEP
+  // The tile's last K block applies the epilogue in registers: C (+ C so far) + bias, then GELU, then one
+  // store, rounding exactly as a separate pass would (product first, then + bias).
   const __mmask16 m0 = firstN(nr), m1 = firstN(nr - 16 > 0 ? nr - 16 : 0);
+  const bool addBias = epilogue != TileEpilogue::kNone && bias != nullptr;
+  const __m512 b0 = addBias ? _mm512_maskz_loadu_ps(m0, bias) : _mm512_setzero_ps();
+  const __m512 b1 = addBias ? _mm512_maskz_loadu_ps(m1, bias + 16) : _mm512_setzero_ps();
   if (mr == kMr && nr == kNr) {
 #pragma GCC unroll 12
     for (int r = 0; r < kMr; r++) {
@@ -135,6 +150,14 @@ BERTKIT_AVX512 void microKernel(const float* __restrict ap, const float* __restr
       if (load) {
         acc[r][0] = _mm512_add_ps(acc[r][0], _mm512_loadu_ps(row));
         acc[r][1] = _mm512_add_ps(acc[r][1], _mm512_loadu_ps(row + 16));
+      }
+      if (addBias) {
+        acc[r][0] = _mm512_add_ps(acc[r][0], b0);
+        acc[r][1] = _mm512_add_ps(acc[r][1], b1);
+      }
+      if (epilogue == TileEpilogue::kBiasGelu) {
+        acc[r][0] = gelu16(acc[r][0]);
+        acc[r][1] = gelu16(acc[r][1]);
       }
       _mm512_storeu_ps(row, acc[r][0]);
       _mm512_storeu_ps(row + 16, acc[r][1]);
@@ -148,6 +171,14 @@ BERTKIT_AVX512 void microKernel(const float* __restrict ap, const float* __restr
     if (load) {
       acc[r][0] = _mm512_add_ps(acc[r][0], _mm512_maskz_loadu_ps(m0, row));
       acc[r][1] = _mm512_add_ps(acc[r][1], _mm512_maskz_loadu_ps(m1, row + 16));
+    }
+    if (addBias) {
+      acc[r][0] = _mm512_add_ps(acc[r][0], b0);
+      acc[r][1] = _mm512_add_ps(acc[r][1], b1);
+    }
+    if (epilogue == TileEpilogue::kBiasGelu) {
+      acc[r][0] = gelu16(acc[r][0]);
+      acc[r][1] = gelu16(acc[r][1]);
     }
     _mm512_mask_storeu_ps(row, m0, acc[r][0]);
     _mm512_mask_storeu_ps(row + 16, m1, acc[r][1]);
@@ -177,30 +208,6 @@ BERTKIT_AVX512 void packB(const GemmView& g, float* dst, int64_t pc, int64_t kc,
 
 namespace bertkit {
 namespace {
-
-// The GEMM epilogue on one tile, C = act(C + bias): in AVX-512 registers for full 32-column tiles with
-// no activation or GELU (every Linear of BERT), else through the AVX2 kernel of activations.cc.
-BERTKIT_AVX512 void epilogueTile(const GemmView& g, float* c, const float* bias, int64_t rows, int64_t cols) {
-  if (cols != kNr || (g.activation != kIdentity && g.activation != kGelu)) {
-    biasActivationTile(g.activation, c, g.ldc, bias, rows, cols);
-    return;
-  }
-  const __m512 b0 = bias == nullptr ? _mm512_setzero_ps() : _mm512_loadu_ps(bias);
-  const __m512 b1 = bias == nullptr ? _mm512_setzero_ps() : _mm512_loadu_ps(bias + 16);
-  for (int64_t r = 0; r < rows; r++) {
-    float* row = c + r * g.ldc;
-    __m512 v0 = _mm512_add_ps(_mm512_loadu_ps(row), b0);
-    __m512 v1 = _mm512_add_ps(_mm512_loadu_ps(row + 16), b1);
-    if (g.activation == kGelu) {
-      // x · Φ(x) = x · (0.5 + 0.5 erf(x/√2)), as activate<kGelu> in activation_ops.h
-      const __m512 half = _mm512_set1_ps(0.5f), k = _mm512_set1_ps(kSqrt1_2);
-      v0 = _mm512_mul_ps(v0, _mm512_fmadd_ps(half, v16erf(_mm512_mul_ps(v0, k)), half));
-      v1 = _mm512_mul_ps(v1, _mm512_fmadd_ps(half, v16erf(_mm512_mul_ps(v1, k)), half));
-    }
-    _mm512_storeu_ps(row, v0);
-    _mm512_storeu_ps(row + 16, v1);
-  }
-}
 
 inline int64_t blockLength(int64_t k, int64_t pc) { return k - pc < kKc ? k - pc : kKc; }
 inline int64_t panelsOf(int64_t cols) { return (cols + kNr - 1) / kNr; }
@@ -236,6 +243,11 @@ BERTKIT_AVX512 void blockTask(const GemmView& g, const float* packed, int64_t i0
       const int64_t kc = blockLength(g.k, pc);
       const bool load = pc > 0 || g.accumulate;
       const bool lastBlock = pc + kc >= g.k && g.activation >= 0;
+      // Bias and GELU (every Linear of BERT) are applied in the micro-kernel's registers; the other
+      // activations by the AVX2 kernel on the stored tile.
+      const bool inKernel = g.activation == kIdentity || g.activation == kGelu;
+      const TileEpilogue epilogue = !lastBlock || !inKernel ? TileEpilogue::kNone
+                                    : g.activation == kGelu ? TileEpilogue::kBiasGelu : TileEpilogue::kBias;
       const float* bp = packed != nullptr ? packed + packedOffset(g.k, colPanels, qs, pc) : own.get();
       if (packed == nullptr) {
         for (int64_t q = qs; q < qe; q++) packB(g, own.get() + (q - qs) * kNr * kc, pc, kc, q);
@@ -268,17 +280,19 @@ BERTKIT_AVX512 void blockTask(const GemmView& g, const float* packed, int64_t i0
           const int64_t col = q * kNr, cols = g.n - col < kNr ? g.n - col : kNr;
           const float* panel = bp + (q - qs) * kNr * kc;
           float* tile = g.c + row * g.ldc + col;
+          const float* tileBias = g.bias == nullptr ? nullptr : g.bias + col;
           if (i < warmFrom) {  // the cold pass: fetch the next panel of this block
             const int64_t lines = q + 1 < qe ? panelLines : 0;
-            microKernel(ap, panel, kc, tile, g.ldc, rows, cols, load, reinterpret_cast<const char*>(panel + kNr * kc), lines);
+            microKernel(ap, panel, kc, tile, g.ldc, rows, cols, load, reinterpret_cast<const char*>(panel + kNr * kc), lines,
+                        epilogue, tileBias);
           } else {
             const int64_t lines = pfLeft < pfPerCall ? pfLeft : pfPerCall;
-            microKernel(ap, panel, kc, tile, g.ldc, rows, cols, load, pf, lines);
+            microKernel(ap, panel, kc, tile, g.ldc, rows, cols, load, pf, lines, epilogue, tileBias);
             pf += lines * 64;
             pfLeft -= lines;
           }
-          // The tile is final and still in L1: bias and activation now, not in another pass over C.
-          if (lastBlock) epilogueTile(g, tile, g.bias == nullptr ? nullptr : g.bias + col, rows, cols);
+          // The tile is final and still in L1: other activations now, not in another pass over C.
+          if (lastBlock && !inKernel) biasActivationTile(g.activation, tile, g.ldc, tileBias, rows, cols);
         }
       }
     }
