@@ -5,6 +5,8 @@
  * On this shared machine the host's slow spells last seconds; steps a few milliseconds apart see the same
  * machine, so the median of the per-pair time ratios shows a 2–3% change that separate runs cannot.
  * Keep the old build with: cp native/build/Release/bertkit_native.node /tmp/old.node (before rebuilding).
+ * Run it again with the two paths swapped: the build loaded first has measured a few percent ahead of an
+ * identical one loaded second; the two runs together cancel that.
  */
 import { setBackend } from "../src/backend/registry.js";
 import { loadAddon } from "../src/backend/native/addon.js";

@@ -106,6 +106,19 @@ BERTKIT_AVX512 inline __m512 gelu16(__m512 x) {
   return _mm512_mul_ps(x, _mm512_fmadd_ps(half, v16erf(_mm512_mul_ps(x, _mm512_set1_ps(kSqrt1_2))), half));
 }
 
+// One row of a finished tile (two zmm): + bias, then GELU, as the epilogue asks.
+BERTKIT_AVX512 __attribute__((always_inline)) inline void finishRow(__m512 row[2], TileEpilogue epilogue, bool addBias,
+                                                                    __m512 b0, __m512 b1) {
+  if (addBias) {
+    row[0] = _mm512_add_ps(row[0], b0);
+    row[1] = _mm512_add_ps(row[1], b1);
+  }
+  if (epilogue == TileEpilogue::kBiasGelu) {
+    row[0] = gelu16(row[0]);
+    row[1] = gelu16(row[1]);
+  }
+}
+
 BERTKIT_AVX512 void microKernel(const float* __restrict ap, const float* __restrict bp, int64_t kc, float* c, int64_t ldc,
                         int64_t mr, int64_t nr, bool load, const char* pf, int64_t pfLines,
                         TileEpilogue epilogue = TileEpilogue::kNone, const float* bias = nullptr) {
@@ -151,14 +164,7 @@ BERTKIT_AVX512 void microKernel(const float* __restrict ap, const float* __restr
         acc[r][0] = _mm512_add_ps(acc[r][0], _mm512_loadu_ps(row));
         acc[r][1] = _mm512_add_ps(acc[r][1], _mm512_loadu_ps(row + 16));
       }
-      if (addBias) {
-        acc[r][0] = _mm512_add_ps(acc[r][0], b0);
-        acc[r][1] = _mm512_add_ps(acc[r][1], b1);
-      }
-      if (epilogue == TileEpilogue::kBiasGelu) {
-        acc[r][0] = gelu16(acc[r][0]);
-        acc[r][1] = gelu16(acc[r][1]);
-      }
+      finishRow(acc[r], epilogue, addBias, b0, b1);
       _mm512_storeu_ps(row, acc[r][0]);
       _mm512_storeu_ps(row + 16, acc[r][1]);
     }
@@ -172,14 +178,7 @@ BERTKIT_AVX512 void microKernel(const float* __restrict ap, const float* __restr
       acc[r][0] = _mm512_add_ps(acc[r][0], _mm512_maskz_loadu_ps(m0, row));
       acc[r][1] = _mm512_add_ps(acc[r][1], _mm512_maskz_loadu_ps(m1, row + 16));
     }
-    if (addBias) {
-      acc[r][0] = _mm512_add_ps(acc[r][0], b0);
-      acc[r][1] = _mm512_add_ps(acc[r][1], b1);
-    }
-    if (epilogue == TileEpilogue::kBiasGelu) {
-      acc[r][0] = gelu16(acc[r][0]);
-      acc[r][1] = gelu16(acc[r][1]);
-    }
+    finishRow(acc[r], epilogue, addBias, b0, b1);
     _mm512_mask_storeu_ps(row, m0, acc[r][0]);
     _mm512_mask_storeu_ps(row + 16, m1, acc[r][1]);
   }
