@@ -3,10 +3,10 @@
  * (defaults: mini 1 128 20). Both addons are loaded side by side (each with its own thread pool and its own
  * packed weights), and forward passes of one model on the same batch alternate between them, a few at a time.
  * On this shared machine the host's slow spells last seconds; steps a few milliseconds apart see the same
- * machine, so the median of the per-pair time ratios shows a 2–3% change that separate runs cannot.
+ * machine, so the median of the per-pair time ratios shows a change of a few percent that separate runs cannot.
  * Keep the old build with: cp native/build/Release/bertkit_native.node /tmp/old.node (before rebuilding).
- * Run it again with the two paths swapped: the build loaded first has measured a few percent ahead of an
- * identical one loaded second; the two runs together cancel that.
+ * Medians within about 4% of 1 are noise here (one build loaded twice measured 0.99 and 1.04): run it again
+ * with the two paths swapped before believing a small change.
  */
 import { setBackend } from "../src/backend/registry.js";
 import { loadAddon } from "../src/backend/native/addon.js";
