@@ -5,7 +5,7 @@
  */
 import { activeBackend, setBackend } from "../src/backend/registry.js";
 import type { Kernels } from "../src/backend/kernels.js";
-import { autoSelectBackend } from "../src/backend/native/index.js";
+import { configure } from "../src/backend/configure.js";
 import { presetConfig, type PresetName } from "../src/bert/config.js";
 import { BertModel } from "../src/bert/model.js";
 import { syntheticBatch } from "../src/perf/throughput.js";
@@ -13,7 +13,7 @@ import { Rng } from "../src/tensor/random.js";
 import { noGrad } from "../src/tensor/autograd.js";
 import { scope } from "../src/tensor/scope.js";
 
-autoSelectBackend();
+configure();
 const [size = "base", b = "8", t = "128", iters = "5"] = process.argv.slice(2).filter((a) => a !== "--");
 const config = presetConfig(size as PresetName);
 const model = new BertModel(config).eval();

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
 // Fill the [MASK] in a sentence with a pre-trained BERT: tokenizer → BertForMaskedLM → top 5 words.
-// Usage (after `npm run build`): node examples/fill-mask.mjs [MODEL_DIR] ["text with [MASK]"]
-import { loadTokenizer, loadPretrained, BertForMaskedLM, noGrad, softmax, Tensor } from "../dist/src/index.js";
+// Usage (in a bertkit checkout after `npm run build`, or in a project that installed bertkit): node examples/fill-mask.mjs [MODEL_DIR] ["text with [MASK]"]
+import { loadTokenizer, loadPretrained, newlyInitializedWarning, BertForMaskedLM, noGrad, softmax, Tensor } from "bertkit";
 
 const modelDir = process.argv[2] ?? "../shared/models/gutenberg-mini";
 const text = process.argv[3] ?? "He opened the [MASK] and went out.";
 
 const tokenizer = await loadTokenizer(modelDir);
-const { model } = loadPretrained(modelDir, { architecture: "BertForMaskedLM" });
+const loaded = loadPretrained(modelDir, { architecture: "BertForMaskedLM" });
+const { model } = loaded;
+// A folder without the MLM head (cls.*) would predict at random: say so rather than print confident garbage.
+const warning = newlyInitializedWarning(loaded, modelDir);
+if (warning !== null) console.error(`warning: ${warning}`);
 if (!(model instanceof BertForMaskedLM)) throw new Error("expected a masked-LM model");
 
 const e = tokenizer.encode(text);

@@ -3,22 +3,30 @@
  * (config, model, heads, checkpoints); io (safetensors) and tokenizer stand on their own.
  */
 export * from "./errors.js";
-export type { Kernels, FloatArray, GemmArgs, GemmEpilogue, PackedB, BroadcastArgs, UnaryOp, BinaryOp } from "./backend/kernels.js";
+export type { Kernels, FloatArray, GemmArgs, GemmEpilogue, PackedB, BroadcastArgs, BinaryOp } from "./backend/kernels.js";
 export { referenceKernels } from "./backend/reference/index.js";
 export { setBackend, activeBackend, withBackend, kernelsFor } from "./backend/registry.js";
-export { autoSelectBackend, loadNativeBackend } from "./backend/native/index.js";
-import { autoSelectBackend } from "./backend/native/index.js";
-
-// The library uses the native kernels when they are built (BERTKIT_BACKEND=reference to opt out).
-autoSelectBackend();
+// Nothing is chosen at import: configure() sets backend and threads; BERTKIT_BACKEND/BERTKIT_THREADS are the defaults.
+export { configure, configuration, BACKEND_CHOICES } from "./backend/configure.js";
+export type { BackendChoice, Configuration, ConfigureOptions } from "./backend/configure.js";
+export { loadNativeBackend } from "./backend/native/index.js";
 export * from "./tensor/index.js";
 export * from "./nn/index.js";
 export * from "./bert/index.js";
 export * from "./io/safetensors.js";
-export { writeFileAtomic } from "./io/atomic-write.js";
-export { runCli } from "./cli/main.js";
-export { forwardFile } from "./cli/commands/forward.js";
-export type { ForwardFileOptions } from "./cli/commands/forward.js";
+export { writeFileAtomic } from "./util/atomic-write.js";
+export { forwardFile, readModelInputs, INPUT_NAMES, INPUT_DTYPES } from "./inference/forward-file.js";
+export type { ForwardFileOptions, ForwardFileResult } from "./inference/forward-file.js";
+export { namedOutputs } from "./inference/named-outputs.js";
+export type { NamedOutputOptions } from "./inference/named-outputs.js";
+export { collate, collatedLength } from "./data/collate.js";
+export type { CollateOptions, CollatedBatch } from "./data/collate.js";
+export { readJsonLines, readTextRecords, parseJsonLine, textRecordSchema } from "./data/jsonl.js";
+export type { JsonLine, TextRecord, ReadJsonLinesOptions } from "./data/jsonl.js";
+export { tokenizeJsonLines, encodeRecord, encodingOutput } from "./data/tokenize-jsonl.js";
+export type { EncodingOutput, TokenizeRecordsOptions, TokenizeRecordsResult, TooLongInput } from "./data/tokenize-jsonl.js";
+export { modelMaxLength } from "./data/model-max-length.js";
+export type { ModelMaxLength } from "./data/model-max-length.js";
 export * from "./tokenizer/index.js";
 export { InferenceWorker } from "./worker/inference-worker-client.js";
 export type { WorkerInputs, WorkerRunOptions } from "./worker/inference-worker-client.js";

@@ -67,8 +67,8 @@ void biasActivationRows(int64_t op, float* c, const float* bias, int64_t rows, i
   });
 }
 
-// (op, x, out)
-void bindUnary(Args& a) {
+// out = act(x)
+BERTKIT_BINDING(unary, "(op: unary, x: f32, out: f32) => void") {
   const int64_t op = a.integer(0), n = a.length(1);
   const float* x = a.f32(1, 0);
   float* out = a.f32(2, n);
@@ -78,8 +78,8 @@ void bindUnary(Args& a) {
   if (!known) a.fail("unknown op " + std::to_string(op));
 }
 
-// (op, x, y, gy, gx)
-void bindUnaryBackward(Args& a) {
+// gx = gy · act'(x), y = act(x) given
+BERTKIT_BINDING(unaryBackward, "(op: unary, x: f32, y: f32, gy: f32, gx: f32) => void") {
   const int64_t op = a.integer(0), n = a.length(1);
   const float* x = a.f32(1, 0);
   const float* y = a.f32(2, n);
@@ -93,8 +93,9 @@ void bindUnaryBackward(Args& a) {
   if (!known) a.fail("unknown op " + std::to_string(op));
 }
 
-// (op, x, bias, rows, cols, out)
-void bindBiasActivation(Args& a) {
+// out = act(x + bias), x (rows, cols), bias (cols)
+BERTKIT_BINDING(biasActivation,
+                "(op: unary, x: f32, bias: f32, rows: number, cols: number, out: f32) => void") {
   const int64_t op = a.integer(0), rows = a.size(3), cols = a.size(4);
   const float* x = a.f32(1, rows * cols);
   const float* bias = a.f32(2, cols);
@@ -107,9 +108,11 @@ void bindBiasActivation(Args& a) {
   if (!known) a.fail("unknown op " + std::to_string(op));
 }
 
-// (op, x, bias, out, gy, rows, cols, gx, gBias): gx = gy · act'(x + bias); gBias += Σ_rows gx.
+// gx = gy · act'(x + bias); gBias += Σ_rows gx (out = act(x + bias), given).
 // Split by column blocks, so each gBias entry is summed by one thread, in row order (deterministic).
-void bindBiasActivationBackward(Args& a) {
+BERTKIT_BINDING(biasActivationBackward,
+                "(op: unary, x: f32, bias: f32, out: f32, gy: f32, rows: number, cols: number, gx: f32, "
+                "gBias: f32) => void") {
   const int64_t op = a.integer(0), rows = a.size(5), cols = a.size(6);
   const int64_t n = rows * cols;
   const float* x = a.f32(1, n);

@@ -5,6 +5,7 @@
 #include "attention_common.h"
 #include "avx512_util.h"
 #include "bindings.h"
+#include "cpu_features.h"
 #include "row_ops.h"
 #include "small_gemm.h"
 
@@ -111,7 +112,7 @@ void head(const Attention& at, float* out, int64_t b, int64_t h) {
   const float* kt = packHeadTransposed(k, at.ld, tk, D, kKt, kV);  // Kᵀ (D, tkp)
   float* s = scratch(kScores, tq * tkp);  // (tq, tkp): scores, then P ⊙ keep
   smallGemm(packHead(q, at.ld, tq, D, kQ), roundUp8(D), kt, tkp, s, tkp, tq, tkp, D);
-  const bool avx512 = gemmAvx512Supported();
+  const bool avx512 = cpuHasAvx512();  // the CPU decides, not BERTKIT_GEMM (which concerns the GEMM)
   for (int64_t i = 0; i < tq; i++) {
     float* row = s + i * tkp;
     float* probsRow = probs == nullptr ? nullptr : probs + i * T;
@@ -124,9 +125,12 @@ void head(const Attention& at, float* out, int64_t b, int64_t h) {
 
 }  // namespace
 
-// (batch, tokens, heads, headSize, scale, q, k, v, keyMask, lengths, causal, dropMask, probs, out, ld):
-// probs may be null; q, k, v rows are ld floats apart (0: C).
-void bindAttention(Args& a) {
+// See AttentionArgs (src/backend/kernels.ts). probs may be null (not written); q, k, v rows are qkvStride floats
+// apart (0: C).
+BERTKIT_BINDING(attention,
+                "(batch: number, tokens: number, heads: number, headSize: number, scale: number, q: f32, k: f32, "
+                "v: f32, keyMask: i32 | null, lengths: i32, causal: boolean, dropMask: f32 | null, "
+                "probs: f32 | null, out: f32, qkvStride: number) => void") {
   const Attention at(a, a.size(14));
   float* out = a.f32(13, at.B * at.T * at.C);
   at.forEachHead([&](int64_t b, int64_t h) { head(at, out, b, h); });

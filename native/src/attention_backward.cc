@@ -82,8 +82,11 @@ void head(const Attention& at, const Grads& g, int64_t b, int64_t h) {
 
 }  // namespace
 
-// (batch, tokens, heads, headSize, scale, q, k, v, keyMask, lengths, causal, dropMask, probs, gOut, gq, gk, gv)
-void bindAttentionBackward(Args& a) {
+// See AttentionBackwardArgs (src/backend/kernels.ts).
+BERTKIT_BINDING(attentionBackward,
+                "(batch: number, tokens: number, heads: number, headSize: number, scale: number, q: f32, k: f32, "
+                "v: f32, keyMask: i32 | null, lengths: i32, causal: boolean, dropMask: f32 | null, probs: f32, "
+                "gOut: f32, gq: f32, gk: f32, gv: f32) => void") {
   const Attention at(a, 0);
   if (at.probs == nullptr) a.fail("attentionBackward needs the probabilities the forward saved (argument 12)");
   const int64_t btc = at.B * at.T * at.C;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "avx512_util.h"
+#include "cpu_features.h"
 #include "small_gemm.h"
 
 namespace bertkit {
@@ -80,7 +81,7 @@ BERTKIT_AVX512 float* packHeadTransposed512(const float* head, int64_t C, int64_
 }  // namespace
 
 float* packHeadTransposed(const float* head, int64_t C, int64_t rows, int64_t D, int slot, int tmpSlot) {
-  if (gemmAvx512Supported()) return packHeadTransposed512(head, C, rows, D, slot);
+  if (cpuHasAvx512()) return packHeadTransposed512(head, C, rows, D, slot);
   const float* packed = packHead(head, C, rows, D, tmpSlot);
   const int64_t dp = roundUp8(D), rp = roundUp8(rows);
   float* t = scratch(slot, D * rp);

@@ -1,9 +1,9 @@
 // AVX-512 helpers shared by the GEMM and the attention kernels. Every function carries BERTKIT_AVX512: call
-// them only from functions that do too, and only when gemmAvx512Supported().
+// them only from functions that do too, and only when cpuHasAvx512() (cpu_features.h).
 #pragma once
 #include <cstdint>
 
-#include "gemm_avx512.h"
+#include "cpu_features.h"
 #include "simd.h"  // <immintrin.h>, included there for a reason
 
 namespace bertkit {

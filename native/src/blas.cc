@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "cpu_features.h"
 #include "kernel_error.h"
 
 namespace bertkit {
@@ -33,11 +34,8 @@ std::once_flag loaded;
 std::string loadError;
 
 const char* chooseCoreType() {
-  __builtin_cpu_init();
-  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-                      __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
-  if (avx512) return "SkylakeX";
-  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+  if (cpuHasAvx512()) return "SkylakeX";
+  if (cpuHasAvx2Fma()) return "Haswell";
   return nullptr;  // leave it to OpenBLAS
 }
 

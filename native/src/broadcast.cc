@@ -92,8 +92,8 @@ int64_t reach(const Layout& l, const std::vector<int64_t>& strides) {
 
 }  // namespace
 
-// (op, a, b, out, rank, dims): dims = Int32Array [outShape (rank), aStrides (rank), bStrides (rank)]
-void bindBroadcastBinary(Args& a) {
+// dims = [outShape (rank), aStrides (rank), bStrides (rank)]
+BERTKIT_BINDING(broadcastBinary, "(op: binary, a: f32, b: f32, out: f32, rank: number, dims: i32) => void") {
   const int64_t op = a.integer(0), rank = a.size(4);
   const int32_t* dims = a.i32(5, 3 * rank);
   int64_t size = 1;

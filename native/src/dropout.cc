@@ -25,8 +25,8 @@ static uint32_t toUint32(double x) {
   return static_cast<uint32_t>(t);
 }
 
-// (out, p, seed): out[i] = u < p ? 0 : (float)(1 / (1 − p)), u = mix32((i · 0x9E3779B9) ⊕ seed) / 2³² (in double).
-void bindDropoutMask(Args& a) {
+// out[i] = u < p ? 0 : (float)(1 / (1 − p)), u = mix32((i · 0x9E3779B9) ⊕ seed) / 2³² (in double).
+BERTKIT_BINDING(dropoutMask, "(out: f32, p: number, seed: number) => void") {
   const int64_t n = a.length(0);
   float* out = a.f32(0, 0);
   const double p = a.number(1);

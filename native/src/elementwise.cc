@@ -6,8 +6,8 @@ namespace bertkit {
 
 constexpr int64_t kElementGrain = 1 << 15;
 
-// (a, alpha, beta, out): out = a · alpha + beta
-void bindAffineScalar(Args& a) {
+// out = a · alpha + beta
+BERTKIT_BINDING(affineScalar, "(a: f32, alpha: number, beta: number, out: f32) => void") {
   const int64_t n = a.length(0);
   const float* x = a.f32(0, 0);
   const float alpha = static_cast<float>(a.number(1)), beta = static_cast<float>(a.number(2));
@@ -17,8 +17,8 @@ void bindAffineScalar(Args& a) {
   });
 }
 
-// (dst, src): dst += src
-void bindAccumulate(Args& a) {
+// dst += src
+BERTKIT_BINDING(accumulate, "(dst: f32, src: f32) => void") {
   const int64_t n = a.length(0);
   float* dst = a.f32(0, 0);
   const float* src = a.f32(1, n);
@@ -41,8 +41,8 @@ static void sumAxisBlock(const float* src, int64_t axis, int64_t inner, float* o
   }
 }
 
-// (src, outer, axis, inner, out)
-void bindSumAxis(Args& a) {
+// out (outer, inner) = Σ over the middle axis of src (outer, axis, inner)
+BERTKIT_BINDING(sumAxis, "(src: f32, outer: number, axis: number, inner: number, out: f32) => void") {
   const int64_t outer = a.size(1), axis = a.size(2), inner = a.size(3);
   const float* src = a.f32(0, outer * axis * inner);
   float* out = a.f32(4, outer * inner);

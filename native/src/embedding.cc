@@ -16,8 +16,8 @@ static void checkIds(Args& a, const int32_t* ids, int64_t n, int64_t tableRows) 
   }
 }
 
-// (table, dim, ids, out): out[i, :] = table[ids[i], :]
-void bindGather(Args& a) {
+// out[i, :] = table[ids[i], :]
+BERTKIT_BINDING(gather, "(table: f32, dim: number, ids: i32, out: f32) => void") {
   const int64_t dim = a.size(1), n = a.length(2);
   const float* table = a.f32(0, 0);
   const int64_t tableRows = dim == 0 ? 0 : a.length(0) / dim;
@@ -34,9 +34,9 @@ void bindGather(Args& a) {
   });
 }
 
-// (gOut, dim, ids, gTable): gTable[ids[i], :] += gOut[i, :]. Repeated ids make rows collide, so the
+// gTable[ids[i], :] += gOut[i, :]. Repeated ids make rows collide, so the
 // threads split the columns instead of the ids; each entry is then summed in id order, as the reference.
-void bindScatterAdd(Args& a) {
+BERTKIT_BINDING(scatterAdd, "(gOut: f32, dim: number, ids: i32, gTable: f32) => void") {
   const int64_t dim = a.size(1), n = a.length(2);
   const float* gOut = a.f32(0, n * dim);
   const int32_t* ids = a.i32(2, n);

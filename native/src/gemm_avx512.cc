@@ -6,204 +6,19 @@
 //     for each 12-row panel of this task's rows: pack op(A) (12 × kc = 18 KiB, stays in L1)
 //       for each 32-column panel of this task's columns: the micro-kernel, 12 × 32 floats of C in 24 zmm
 //
-// The micro-kernel broadcasts A from L1 and streams B from L2 with software prefetch. kc = 384 halves
-// the read-modify-write passes over C of a 192 block: at M = 1024 tokens C is larger than L2, and those
-// passes cost 20–30% (measured: 105–135 GFLOP/s per core before, 145–160 now, peak 170).
-// Transposes are done by the packing (16 × 16 in registers), so the micro-kernel has one code path; edge
-// tiles run the same kernel on zero-padded panels and store through masks. Every function that uses
-// AVX-512 carries BERTKIT_AVX512, so the file builds with the x86-64-v3 baseline flags; gemm.cc calls it
-// only when gemmAvx512Supported().
+// The packing and the micro-kernel are in gemm_avx512_kernel.h; this file does the blocking, the prefetch
+// planning and the split over the thread pool. kc = 384 halves the read-modify-write passes over C of a 192
+// block: at M = 1024 tokens C is larger than L2, and those passes cost 20–30% (measured: 105–135 GFLOP/s per
+// core before, 145–160 now, peak 170). Every function that uses AVX-512 carries BERTKIT_AVX512, so the file
+// builds with the x86-64-v3 baseline flags; gemm.cc calls it only when gemmAvx512Supported().
 #include "gemm_avx512.h"
 
 #include <cstdlib>
 #include <cstring>
 #include <memory>
 
-#include "activation_ops.h"
-#include "avx512_util.h"
+#include "gemm_avx512_kernel.h"
 #include "thread_pool.h"
-
-namespace bertkit {
-namespace {
-
-constexpr int64_t kMr = 12;    // rows of C per micro-kernel (broadcast from packed A)
-constexpr int64_t kNr = 32;    // columns of C per micro-kernel (two zmm of packed B)
-constexpr int64_t kKc = 384;   // K block: the A micro-panel 12 × kKc floats = 18 KiB stays in L1 (48 KiB)
-constexpr int64_t kNcPanels = 16;  // 32-column panels per chunk: a packed kKc × 512 block is 768 KiB (L2: 2 MiB)
-// Upper bound of one packing of op(B) made per call (larger B is done in column slabs): 16 MiB.
-constexpr int64_t kSlabFloats = int64_t{1} << 22;
-
-struct Operand {
-  const float* p;
-  int64_t ld;
-  bool trans;  // stored transposed relative to the view we pack (see packPanel)
-};
-
-// Packs a panel of width W (12 or 32) and depth kc: dst[p·W + r] = X(r, p) for r < rows, 0 for rows ≤ r < W,
-// where X(r, p) = src.p[r·ld + p] when src.trans ("row r is contiguous in p"), else src.p[p·ld + r].
-template <int64_t W>
-BERTKIT_AVX512 void packPanel(float* dst, Operand src, int64_t rows, int64_t kc) {
-  if (!src.trans) {
-    // Each p is a contiguous run of `rows` floats: copy with masked loads, zero the rest.
-    for (int64_t p = 0; p < kc; p++) {
-      const float* s = src.p + p * src.ld;
-      for (int64_t r = 0; r < W; r += 16) {
-        const int64_t n = rows - r;
-        const __m512 v = n > 0 ? _mm512_maskz_loadu_ps(firstN(n), s + r) : _mm512_setzero_ps();
-        if (W - r >= 16) {
-          _mm512_storeu_ps(dst + p * W + r, v);
-        } else {
-          _mm512_mask_storeu_ps(dst + p * W + r, firstN(W - r), v);
-        }
-      }
-    }
-    return;
-  }
-  // Rows contiguous in p: transpose 16 × 16 blocks.
-  for (int64_t r0 = 0; r0 < W; r0 += 16) {
-    const int64_t width = W - r0 < 16 ? W - r0 : 16;
-    for (int64_t p0 = 0; p0 < kc; p0 += 16) {
-      const __mmask16 pm = firstN(kc - p0);
-      __m512 v[16];
-      for (int64_t i = 0; i < 16; i++) {
-        v[i] = r0 + i < rows ? _mm512_maskz_loadu_ps(pm, src.p + (r0 + i) * src.ld + p0) : _mm512_setzero_ps();
-      }
-      transpose16(v);
-      const int64_t depth = kc - p0 < 16 ? kc - p0 : 16;
-      for (int64_t q = 0; q < depth; q++) {
-        if (width == 16) {
-          _mm512_storeu_ps(dst + (p0 + q) * W + r0, v[q]);
-        } else {
-          _mm512_mask_storeu_ps(dst + (p0 + q) * W + r0, firstN(width), v[q]);
-        }
-      }
-    }
-  }
-}
-
-// C[0:mr, 0:nr] (+)= Ap (kc × 12, in L1) · Bp (kc × 32, from L2). load = add to C's current contents.
-// One step p of the micro-kernel: acc += A[p, 0:12]ᵀ · B[p, 0:32].
-#define BERTKIT_GEMM_STEP(p)                                          \
-  {                                                                   \
-    const __m512 b0 = _mm512_load_ps(bp + (p) * kNr);                 \
-    const __m512 b1 = _mm512_load_ps(bp + (p) * kNr + 16);            \
-    _Pragma("GCC unroll 12") for (int r = 0; r < kMr; r++) {          \
-      const __m512 a = _mm512_set1_ps(ap[(p) * kMr + r]);             \
-      acc[r][0] = _mm512_fmadd_ps(a, b0, acc[r][0]);                  \
-      acc[r][1] = _mm512_fmadd_ps(a, b1, acc[r][1]);                  \
-    }                                                                 \
-  }
-
-// C[0:mr, 0:nr] (+)= Ap (kc × 12, in L1) · Bp (kc × 32, from L2). load = add to C's current contents.
-// Meanwhile, the first `pfLines` cache lines at `pf` (B that a later call needs, see blockTask) are fetched
-// into L2, two per step.
-// What the micro-kernel does to a finished tile before storing it: nothing, C + bias, or GELU(C + bias).
-enum class TileEpilogue { kNone, kBias, kBiasGelu };
-
-// x · Φ(x) = x · (0.5 + 0.5 erf(x/√2)), as activate<kGelu> in activation_ops.h (same operations, same bits).
-BERTKIT_AVX512 inline __m512 gelu16(__m512 x) {
-  const __m512 half = _mm512_set1_ps(0.5f);
-  return _mm512_mul_ps(x, _mm512_fmadd_ps(half, v16erf(_mm512_mul_ps(x, _mm512_set1_ps(kSqrt1_2))), half));
-}
-
-// One row of a finished tile (two zmm): + bias, then GELU, as the epilogue asks.
-BERTKIT_AVX512 __attribute__((always_inline)) inline void finishRow(__m512 row[2], TileEpilogue epilogue, bool addBias,
-                                                                    __m512 b0, __m512 b1) {
-  if (addBias) {
-    row[0] = _mm512_add_ps(row[0], b0);
-    row[1] = _mm512_add_ps(row[1], b1);
-  }
-  if (epilogue == TileEpilogue::kBiasGelu) {
-    row[0] = gelu16(row[0]);
-    row[1] = gelu16(row[1]);
-  }
-}
-
-BERTKIT_AVX512 void microKernel(const float* __restrict ap, const float* __restrict bp, int64_t kc, float* c, int64_t ldc,
-                        int64_t mr, int64_t nr, bool load, const char* pf, int64_t pfLines,
-                        TileEpilogue epilogue = TileEpilogue::kNone, const float* bias = nullptr) {
-  __m512 acc[kMr][2];
-#pragma GCC unroll 12
-  for (int r = 0; r < kMr; r++) {
-    acc[r][0] = _mm512_setzero_ps();
-    acc[r][1] = _mm512_setzero_ps();
-  }
-  // C's tile is read (or written) after the loop: start fetching it now.
-#pragma GCC unroll 12
-  for (int r = 0; r < kMr; r++) {
-    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + kNr - 1), _MM_HINT_T0);
-  }
-  // B streams from L2: ask for it 8 steps (1 KiB) ahead into L1 (measured +1–5% over the hardware
-  // prefetcher alone).
-  const int64_t pfSteps = (pfLines + 1) / 2, withPf = pfSteps < kc ? pfSteps : kc;
-  for (int64_t p = 0; p < withPf; p++) {
-    _mm_prefetch(reinterpret_cast<const char*>(bp + (p + 8) * kNr), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(bp + (p + 8) * kNr + 16), _MM_HINT_T0);
-    _mm_prefetch(pf + p * 128, _MM_HINT_T1);
-    _mm_prefetch(pf + p * 128 + 64, _MM_HINT_T1);
-    BERTKIT_GEMM_STEP(p)
-  }
-  for (int64_t p = withPf; p < kc; p++) {
-    _mm_prefetch(reinterpret_cast<const char*>(bp + (p + 8) * kNr), _MM_HINT_T0);
-    _mm_prefetch(reinterpret_cast<const char*>(bp + (p + 8) * kNr + 16), _MM_HINT_T0);
-    BERTKIT_GEMM_STEP(p)
-  }
-#undef BERTKIT_GEMM_STEP
-  // The tile's last K block applies the epilogue in registers: C (+ C so far) + bias, then GELU, then one
-  // store, rounding exactly as a separate pass would (product first, then + bias).
-  const __mmask16 m0 = firstN(nr), m1 = firstN(nr - 16 > 0 ? nr - 16 : 0);
-  const bool addBias = epilogue != TileEpilogue::kNone && bias != nullptr;
-  const __m512 b0 = addBias ? _mm512_maskz_loadu_ps(m0, bias) : _mm512_setzero_ps();
-  const __m512 b1 = addBias ? _mm512_maskz_loadu_ps(m1, bias + 16) : _mm512_setzero_ps();
-  if (mr == kMr && nr == kNr) {
-#pragma GCC unroll 12
-    for (int r = 0; r < kMr; r++) {
-      float* row = c + r * ldc;
-      if (load) {
-        acc[r][0] = _mm512_add_ps(acc[r][0], _mm512_loadu_ps(row));
-        acc[r][1] = _mm512_add_ps(acc[r][1], _mm512_loadu_ps(row + 16));
-      }
-      finishRow(acc[r], epilogue, addBias, b0, b1);
-      _mm512_storeu_ps(row, acc[r][0]);
-      _mm512_storeu_ps(row + 16, acc[r][1]);
-    }
-    return;
-  }
-#pragma GCC unroll 12
-  for (int r = 0; r < kMr; r++) {
-    if (r >= mr) break;
-    float* row = c + r * ldc;
-    if (load) {
-      acc[r][0] = _mm512_add_ps(acc[r][0], _mm512_maskz_loadu_ps(m0, row));
-      acc[r][1] = _mm512_add_ps(acc[r][1], _mm512_maskz_loadu_ps(m1, row + 16));
-    }
-    finishRow(acc[r], epilogue, addBias, b0, b1);
-    _mm512_mask_storeu_ps(row, m0, acc[r][0]);
-    _mm512_mask_storeu_ps(row + 16, m1, acc[r][1]);
-  }
-}
-
-// Packs row panel `panel` (12 rows of op(A)) over K block [pc, pc + kc) into dst.
-BERTKIT_AVX512 void packA(const GemmView& g, float* dst, int64_t pc, int64_t kc, int64_t panel) {
-  const int64_t row = panel * kMr;
-  const int64_t rows = g.m - row < kMr ? g.m - row : kMr;
-  // op(A)(row + r, pc + p): A stored (m, k) has row r contiguous in p; with transA it is stored (k, m).
-  const Operand a = g.transA ? Operand{g.a + pc * g.lda + row, g.lda, false} : Operand{g.a + row * g.lda + pc, g.lda, true};
-  packPanel<kMr>(dst, a, rows, kc);
-}
-
-// Packs column panel `panel` (32 columns of op(B)) over K block [pc, pc + kc) into dst.
-BERTKIT_AVX512 void packB(const GemmView& g, float* dst, int64_t pc, int64_t kc, int64_t panel) {
-  const int64_t col = panel * kNr;
-  const int64_t cols = g.n - col < kNr ? g.n - col : kNr;
-  // op(B)(pc + p, col + c): B stored (k, n) is contiguous in c; with transB it is stored (n, k), contiguous in p.
-  const Operand b = g.transB ? Operand{g.b + col * g.ldb + pc, g.ldb, true} : Operand{g.b + pc * g.ldb + col, g.ldb, false};
-  packPanel<kNr>(dst, b, cols, kc);
-}
-
-}  // namespace
-}  // namespace bertkit
 
 namespace bertkit {
 namespace {
@@ -228,70 +43,103 @@ BERTKIT_AVX512 void packBUnits(const GemmView& g, float* packed, int64_t u0, int
   }
 }
 
-// C for row panels [i0, i1) × column panels [qa, qb), with op(B) packed in `packed`, or, when that is null,
-// packed here block by block into a per-thread buffer (when no other task needs these columns).
-BERTKIT_AVX512 void blockTask(const GemmView& g, const float* packed, int64_t i0, int64_t i1, int64_t qa, int64_t qb) {
+// A task of the product: row panels [i0, i1) × column panels [qa, qb).
+struct TaskRange {
+  int64_t i0, i1, qa, qb;
+};
+
+// One block of a task: its column panels [qs, qe) of the chunk that starts at panel q0, over K block
+// [pc, pc + kc).
+struct Block {
+  int64_t q0, qs, qe, pc, kc;
+};
+
+inline Block blockOf(const GemmView& g, const TaskRange& t, int64_t q0, int64_t pc) {
+  return Block{.q0 = q0,
+               .qs = t.qa > q0 ? t.qa : q0,
+               .qe = t.qb < q0 + kNcPanels ? t.qb : q0 + kNcPanels,
+               .pc = pc,
+               .kc = blockLength(g.k, pc)};
+}
+
+// What the micro-kernel calls of one block fetch for later ones (packed op(B) only). The weights usually come
+// from DRAM or L3. A task's first block is cold: its first row panel (the cold pass, rows before warmFrom)
+// brings each B panel in while the panel before it computes (with few rows, BERT at one sequence, that pass
+// is a tenth of the work). Every later row panel brings in part of the task's next block, `perCall` lines
+// per call from `next`, so that block is in L2 when it starts (the last block of the task has none).
+struct PrefetchPlan {
+  int64_t warmFrom;
+  const char* next;
+  int64_t lines;  // cache lines of the next block still to fetch
+  int64_t perCall;
+};
+
+PrefetchPlan planPrefetch(const GemmView& g, const float* packed, const TaskRange& t, const Block& b,
+                          bool firstBlock) {
+  const int64_t warmFrom = packed != nullptr && firstBlock ? t.i0 + 1 : t.i0;
+  PrefetchPlan plan{.warmFrom = warmFrom, .next = nullptr, .lines = 0, .perCall = 0};
+  if (packed == nullptr || plan.warmFrom >= t.i1) return plan;
+  const bool nextChunk = b.pc + kKc >= g.k;
+  const Block n = blockOf(g, t, nextChunk ? b.q0 + kNcPanels : b.q0, nextChunk ? 0 : b.pc + kKc);
+  if (n.q0 >= t.qb) return plan;
+  plan.next = reinterpret_cast<const char*>(packed + packedOffset(g.k, panelsOf(g.n), n.qs, n.pc));
+  plan.lines = (n.qe - n.qs) * kNr * n.kc / 16;
+  const int64_t calls = (t.i1 - plan.warmFrom) * (b.qe - b.qs);
+  plan.perCall = (plan.lines + calls - 1) / calls;
+  return plan;
+}
+
+// What the micro-kernel applies in its registers to a tile of the last K block: bias and GELU (every Linear
+// of BERT); kNone for the other activations, which the AVX2 kernel applies to the stored tile.
+TileEpilogue inKernelEpilogue(int64_t activation) {
+  if (activation == kGelu) return TileEpilogue::kBiasGelu;
+  return activation == kIdentity ? TileEpilogue::kBias : TileEpilogue::kNone;
+}
+
+// C for the task's tiles, with op(B) packed in `packed`, or, when that is null, packed here block by block
+// into a per-thread buffer (when no other task needs these columns).
+BERTKIT_AVX512 void blockTask(const GemmView& g, const float* packed, const TaskRange& t) {
   alignas(64) thread_local float ap[kMr * kKc];
   thread_local std::unique_ptr<float, decltype(&std::free)> own(nullptr, &std::free);
   if (packed == nullptr && own == nullptr) own.reset(static_cast<float*>(std::aligned_alloc(64, kNcPanels * kNr * kKc * 4)));
   const int64_t colPanels = panelsOf(g.n);
+  const TileEpilogue fused = inKernelEpilogue(g.activation);
   bool firstBlock = true;
-  for (int64_t q0 = qa / kNcPanels * kNcPanels; q0 < qb; q0 += kNcPanels) {
-    const int64_t qs = qa > q0 ? qa : q0, qe = qb < q0 + kNcPanels ? qb : q0 + kNcPanels;
+  for (int64_t q0 = t.qa / kNcPanels * kNcPanels; q0 < t.qb; q0 += kNcPanels) {
     for (int64_t pc = 0; pc < g.k; pc += kKc) {
-      const int64_t kc = blockLength(g.k, pc);
+      const Block b = blockOf(g, t, q0, pc);
       const bool load = pc > 0 || g.accumulate;
-      const bool lastBlock = pc + kc >= g.k && g.activation >= 0;
-      // Bias and GELU (every Linear of BERT) are applied in the micro-kernel's registers; the other
-      // activations by the AVX2 kernel on the stored tile.
-      const bool inKernel = g.activation == kIdentity || g.activation == kGelu;
-      const TileEpilogue epilogue = !lastBlock || !inKernel ? TileEpilogue::kNone
-                                    : g.activation == kGelu ? TileEpilogue::kBiasGelu : TileEpilogue::kBias;
-      const float* bp = packed != nullptr ? packed + packedOffset(g.k, colPanels, qs, pc) : own.get();
+      const bool lastBlock = pc + b.kc >= g.k && g.activation >= 0;
+      const TileEpilogue epilogue = lastBlock ? fused : TileEpilogue::kNone;
+      const float* bp = packed != nullptr ? packed + packedOffset(g.k, colPanels, b.qs, pc) : own.get();
       if (packed == nullptr) {
-        for (int64_t q = qs; q < qe; q++) packB(g, own.get() + (q - qs) * kNr * kc, pc, kc, q);
+        for (int64_t q = b.qs; q < b.qe; q++) packB(g, own.get() + (q - b.qs) * kNr * b.kc, pc, b.kc, q);
       }
-      // The weights usually come from DRAM or L3. A task's first block is cold: its first row panel brings
-      // each B panel in while the panel before it computes (with few rows, BERT at one sequence, that pass
-      // is a tenth of the work). Every later row panel brings in part of the task's next block, so that
-      // block is in L2 when it starts (the last block of the task has none).
-      const bool coldPass = packed != nullptr && firstBlock;
+      PrefetchPlan pf = planPrefetch(g, packed, t, b, firstBlock);
       firstBlock = false;
-      const int64_t warmFrom = coldPass ? i0 + 1 : i0;
-      const char* pf = reinterpret_cast<const char*>(bp);
-      int64_t pfLeft = 0, pfPerCall = 0;
-      if (packed != nullptr && warmFrom < i1) {
-        const bool nextChunk = pc + kKc >= g.k;
-        const int64_t nq0 = nextChunk ? q0 + kNcPanels : q0, npc = nextChunk ? 0 : pc + kKc;
-        if (nq0 < qb) {
-          const int64_t nqs = qa > nq0 ? qa : nq0, nqe = qb < nq0 + kNcPanels ? qb : nq0 + kNcPanels;
-          pf = reinterpret_cast<const char*>(packed + packedOffset(g.k, colPanels, nqs, npc));
-          pfLeft = (nqe - nqs) * kNr * blockLength(g.k, npc) / 16;
-          const int64_t calls = (i1 - warmFrom) * (qe - qs);
-          pfPerCall = (pfLeft + calls - 1) / calls;
-        }
-      }
-      const int64_t panelLines = kNr * kc / 16;
-      for (int64_t i = i0; i < i1; i++) {
-        packA(g, ap, pc, kc, i);
+      const int64_t panelLines = kNr * b.kc / 16;
+      for (int64_t i = t.i0; i < t.i1; i++) {
+        packA(g, ap, pc, b.kc, i);
         const int64_t row = i * kMr, rows = g.m - row < kMr ? g.m - row : kMr;
-        for (int64_t q = qs; q < qe; q++) {
+        for (int64_t q = b.qs; q < b.qe; q++) {
           const int64_t col = q * kNr, cols = g.n - col < kNr ? g.n - col : kNr;
-          const float* panel = bp + (q - qs) * kNr * kc;
+          const float* panel = bp + (q - b.qs) * kNr * b.kc;
           float* tile = g.c + row * g.ldc + col;
           const float* tileBias = g.bias == nullptr ? nullptr : g.bias + col;
-          if (i < warmFrom) {  // the cold pass: fetch the next panel of this block
-            const int64_t lines = q + 1 < qe ? panelLines : 0;
-            microKernel(ap, panel, kc, tile, g.ldc, rows, cols, load, reinterpret_cast<const char*>(panel + kNr * kc), lines,
-                        epilogue, tileBias);
+          if (i < pf.warmFrom) {  // the cold pass: fetch the next panel of this block
+            const int64_t lines = q + 1 < b.qe ? panelLines : 0;
+            const char* nextPanel = reinterpret_cast<const char*>(panel + kNr * b.kc);
+            microKernel(ap, panel, b.kc, tile, g.ldc, rows, cols, load, nextPanel, lines, epilogue, tileBias);
           } else {
-            const int64_t lines = pfLeft < pfPerCall ? pfLeft : pfPerCall;
-            microKernel(ap, panel, kc, tile, g.ldc, rows, cols, load, pf, lines, epilogue, tileBias);
-            pf += lines * 64;
-            pfLeft -= lines;
+            const int64_t lines = pf.lines < pf.perCall ? pf.lines : pf.perCall;
+            microKernel(ap, panel, b.kc, tile, g.ldc, rows, cols, load, pf.next, lines, epilogue, tileBias);
+            if (lines > 0) pf.next += lines * 64;
+            pf.lines -= lines;
           }
           // The tile is final and still in L1: other activations now, not in another pass over C.
-          if (lastBlock && !inKernel) biasActivationTile(g.activation, tile, g.ldc, tileBias, rows, cols);
+          if (lastBlock && fused == TileEpilogue::kNone) {
+            biasActivationTile(g.activation, tile, g.ldc, tileBias, rows, cols);
+          }
         }
       }
     }
@@ -311,7 +159,7 @@ inline bool splitsColumnsOnly(const GemmView& g, int64_t threads) { return (g.m 
 void compute(const GemmView& g, const float* packed, int64_t threads) {
   const int64_t rowPanels = (g.m + kMr - 1) / kMr, colPanels = panelsOf(g.n);
   if (serial(g, threads)) {
-    blockTask(g, packed, 0, rowPanels, 0, colPanels);
+    blockTask(g, packed, TaskRange{.i0 = 0, .i1 = rowPanels, .qa = 0, .qb = colPanels});
     return;
   }
   if (!splitsColumnsOnly(g, threads)) {
@@ -319,7 +167,9 @@ void compute(const GemmView& g, const float* packed, int64_t threads) {
     runTasks(rowSplits * chunks, [&](int64_t t) {
       const int64_t c = t / rowSplits, r = t % rowSplits;
       const int64_t q1 = (c + 1) * kNcPanels < colPanels ? (c + 1) * kNcPanels : colPanels;
-      blockTask(g, packed, rowPanels * r / rowSplits, rowPanels * (r + 1) / rowSplits, c * kNcPanels, q1);
+      const TaskRange task{
+          .i0 = rowPanels * r / rowSplits, .i1 = rowPanels * (r + 1) / rowSplits, .qa = c * kNcPanels, .qb = q1};
+      blockTask(g, packed, task);
     });
     return;
   }
@@ -327,7 +177,8 @@ void compute(const GemmView& g, const float* packed, int64_t threads) {
   // faster on BERT-mini and BERT-base at one sequence than packing op(A) once in a step of its own and
   // claiming four column tasks per thread: every GEMM then has one hand-off to the pool instead of two).
   runTasks(threads, [&](int64_t c) {
-    blockTask(g, packed, 0, rowPanels, colPanels * c / threads, colPanels * (c + 1) / threads);
+    const TaskRange task{.i0 = 0, .i1 = rowPanels, .qa = colPanels * c / threads, .qb = colPanels * (c + 1) / threads};
+    blockTask(g, packed, task);
   });
 }
 
@@ -377,11 +228,8 @@ int64_t packedFloats(int64_t k, int64_t n) { return panelsOf(n) * kNr * k; }
 
 bool gemmAvx512Supported() {
   static const bool supported = [] {
-    __builtin_cpu_init();
     const char* forced = std::getenv("BERTKIT_GEMM");
-    if (forced != nullptr && std::strcmp(forced, "blas") == 0) return false;
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
-           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+    return cpuHasAvx512() && (forced == nullptr || std::strcmp(forced, "blas") != 0);
   }();
   return supported;
 }

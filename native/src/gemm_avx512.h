@@ -2,28 +2,29 @@
 #pragma once
 #include <cstdint>
 
-// On a function: compile it for AVX-512 (F, DQ, BW, VL) while the rest of the addon targets x86-64-v3.
-// Call such functions only when gemmAvx512Supported() (or __builtin_cpu_supports) says the CPU has it.
-#define BERTKIT_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl")))
+#include "cpu_features.h"
 
 namespace bertkit {
 
 // One row-major product C = op(A) · op(B) (+ C when accumulate), as cblas_sgemm with alpha 1, then, with an
-// epilogue, C = act(C + bias) (bias: n floats or null; activation: a UnaryCode of activation_ops.h).
+// epilogue, C = act(C + bias) (bias: n floats or null; activation: a UnaryCode of activation_ops.h). Built with
+// designated initialisers; what a use does not read (A and C when packing op(B)) stays null.
 struct GemmView {
-  const float* a;
-  int64_t lda;
-  const float* b;
-  int64_t ldb;
-  float* c;
-  int64_t ldc;
-  int64_t m, n, k;
-  bool transA, transB, accumulate;
+  const float* a = nullptr;
+  int64_t lda = 0;
+  const float* b = nullptr;
+  int64_t ldb = 0;
+  float* c = nullptr;
+  int64_t ldc = 0;
+  int64_t m = 0, n = 0, k = 0;
+  bool transA = false, transB = false, accumulate = false;
   const float* bias = nullptr;
   int64_t activation = -1;  // -1: no epilogue
 };
 
-// True on CPUs with AVX-512 F/DQ/BW/VL, unless BERTKIT_GEMM=blas forces OpenBLAS (for comparisons).
+// True on CPUs with AVX-512 F/DQ/BW/VL (cpuHasAvx512), unless BERTKIT_GEMM=blas forces OpenBLAS for the GEMM
+// (for comparisons). A question about the GEMM only (thread_pool.cc asks it too: OpenBLAS's threads need the
+// cores); the other kernels choose their code paths from cpu_features.h.
 bool gemmAvx512Supported();
 // Floats of op(B) (K × N) in the packed layout (see gemm_avx512.cc), for packOperandB.
 int64_t packedFloats(int64_t k, int64_t n);

@@ -41,8 +41,10 @@ void backwardRowParts(const float* __restrict xr, const float* __restrict gr, co
 
 }  // namespace
 
-// (x, gamma, beta, rows, cols, eps, out, mean, rstd)
-void bindLayerNorm(Args& a) {
+// out = LayerNorm(x) over rows of cols; writes each row's mean and 1/σ for the backward.
+BERTKIT_BINDING(layerNorm,
+                "(x: f32, gamma: f32, beta: f32, rows: number, cols: number, eps: number, out: f32, mean: f32, "
+                "rstd: f32) => void") {
   const int64_t rows = a.size(3), cols = a.size(4);
   const float eps = static_cast<float>(a.number(5));
   const float* x = a.f32(0, rows * cols);
@@ -58,8 +60,10 @@ void bindLayerNorm(Args& a) {
   });
 }
 
-// (x, residual, gamma, beta, rows, cols, eps, out, sum, mean, rstd): sum = x + residual; out = LN(sum)
-void bindAddLayerNorm(Args& a) {
+// sum = x + residual; out = LayerNorm(sum)
+BERTKIT_BINDING(addLayerNorm,
+                "(x: f32, residual: f32, gamma: f32, beta: f32, rows: number, cols: number, eps: number, out: f32, "
+                "sum: f32, mean: f32, rstd: f32) => void") {
   const int64_t rows = a.size(4), cols = a.size(5);
   const float eps = static_cast<float>(a.number(6));
   const float* x = a.f32(0, rows * cols);
@@ -79,11 +83,13 @@ void bindAddLayerNorm(Args& a) {
   });
 }
 
-// (x, gamma, mean, rstd, gy, rows, cols, gx, gGamma, gBeta). With x̂ = (x − μ)·rstd and g = gy·γ:
+// With x̂ = (x − μ)·rstd and g = gy·γ:
 // gx = rstd · (g − mean(g) − x̂ · mean(g·x̂)); gGamma += Σ gy·x̂, gBeta += Σ gy over rows. Each task
 // sums its rows' gGamma/gBeta into its own buffer; the buffers are added in task order. Every loop is
 // a plain elementwise loop or a row_ops reduction, so that all of it vectorises.
-void bindLayerNormBackward(Args& a) {
+BERTKIT_BINDING(layerNormBackward,
+                "(x: f32, gamma: f32, mean: f32, rstd: f32, gy: f32, rows: number, cols: number, gx: f32, "
+                "gGamma: f32, gBeta: f32) => void") {
   const int64_t rows = a.size(5), cols = a.size(6);
   const float* x = a.f32(0, rows * cols);
   const float* gamma = a.f32(1, cols);

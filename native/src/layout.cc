@@ -6,9 +6,9 @@
 
 namespace bertkit {
 
-// (x, out, rank, dims): dims = Int32Array [shape (rank), perm (rank)]; out has shape[perm[i]] on axis i.
+// dims = [shape (rank), perm (rank)]; out has shape[perm[i]] on axis i.
 // Output axes that stay adjacent in x are merged, so (B, T, H, D) → (B, H, T, D) copies runs of D floats.
-void bindPermute(Args& a) {
+BERTKIT_BINDING(permute, "(x: f32, out: f32, rank: number, dims: i32) => void") {
   const int64_t rank = a.size(2);
   const int32_t* dims = a.i32(3, 2 * rank);
   std::vector<int64_t> inStride(static_cast<size_t>(rank));
@@ -59,8 +59,10 @@ void bindPermute(Args& a) {
   });
 }
 
-// (src, srcOff, srcStride, dst, dstOff, dstStride, rows, len, accumulate)
-void bindCopyBlocks(Args& a) {
+// dst[dstOff + r·dstStride + j] (+)= src[srcOff + r·srcStride + j] for r < rows, j < len
+BERTKIT_BINDING(copyBlocks,
+                "(src: f32, srcOff: number, srcStride: number, dst: f32, dstOff: number, dstStride: number, "
+                "rows: number, len: number, accumulate: boolean) => void") {
   const int64_t srcOff = a.size(1), srcStride = a.size(2), dstOff = a.size(4), dstStride = a.size(5);
   const int64_t rows = a.size(6), len = a.size(7);
   const bool acc = a.boolean(8);

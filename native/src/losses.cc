@@ -18,8 +18,10 @@ static void checkTargets(Args& a, const int32_t* targets, int64_t rows, int64_t 
   }
 }
 
-// (logits, targets, rows, cols, ignoreIndex, loss, logSumExp) → rows counted
-void bindCrossEntropy(Args& a) {
+// Per-row loss and log-sum-exp; returns the rows counted (target ≠ ignoreIndex).
+BERTKIT_BINDING(crossEntropy,
+                "(logits: f32, targets: i32, rows: number, cols: number, ignoreIndex: number, loss: f32, "
+                "logSumExp: f32) => number") {
   const int64_t rows = a.size(2), cols = a.size(3), ignore = a.integer(4);
   const float* logits = a.f32(0, rows * cols);
   const int32_t* targets = a.i32(1, rows);
@@ -43,8 +45,10 @@ void bindCrossEntropy(Args& a) {
   a.returnNumber(static_cast<double>(counted));
 }
 
-// (logits, targets, logSumExp, rows, cols, ignoreIndex, scale, gLogits): scale · (softmax − onehot)
-void bindCrossEntropyBackward(Args& a) {
+// gLogits = scale · (softmax − onehot) on counted rows, 0 on ignored ones
+BERTKIT_BINDING(crossEntropyBackward,
+                "(logits: f32, targets: i32, logSumExp: f32, rows: number, cols: number, ignoreIndex: number, "
+                "scale: number, gLogits: f32) => void") {
   const int64_t rows = a.size(3), cols = a.size(4), ignore = a.integer(5);
   const float scale = static_cast<float>(a.number(6));
   const float* logits = a.f32(0, rows * cols);
@@ -66,8 +70,8 @@ void bindCrossEntropyBackward(Args& a) {
   });
 }
 
-// (x, y, out): max(x, 0) − x·y + log(1 + e^(−|x|)), which never overflows.
-void bindBceWithLogits(Args& a) {
+// out = max(x, 0) − x·y + log(1 + e^(−|x|)), which never overflows.
+BERTKIT_BINDING(bceWithLogits, "(x: f32, y: f32, out: f32) => void") {
   const int64_t n = a.length(0);
   const float* x = a.f32(0, 0);
   const float* y = a.f32(1, n);
@@ -84,8 +88,8 @@ void bindBceWithLogits(Args& a) {
   });
 }
 
-// (x, y, g, gx): gx = g · (σ(x) − y)
-void bindBceWithLogitsBackward(Args& a) {
+// gx = g · (σ(x) − y)
+BERTKIT_BINDING(bceWithLogitsBackward, "(x: f32, y: f32, g: f32, gx: f32) => void") {
   const int64_t n = a.length(0);
   const float* x = a.f32(0, 0);
   const float* y = a.f32(1, n);

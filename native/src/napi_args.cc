@@ -3,22 +3,48 @@
 #include <cmath>
 #include <string>
 
+#include "bindings.h"
+
 namespace bertkit {
 
 Args::Args(napi_env env, napi_callback_info info) : env_(env) {
   void* data = nullptr;
-  if (napi_get_cb_info(env, info, &argc_, argv_, nullptr, &data) != napi_ok) fail("cannot read arguments");
-  if (data != nullptr) kernel_ = static_cast<const char*>(data);
+  if (napi_get_cb_info(env, info, &argc_, argv_, nullptr, &data) != napi_ok) {
+    throw KernelError("bertkit native: cannot read arguments");
+  }
+  binding_ = static_cast<const Binding*>(data);
+  signature_ = &binding_->signature;
+}
+
+bool Args::callFallback(napi_value* result) {
+  Instance* instance = nullptr;
+  if (napi_get_instance_data(env_, reinterpret_cast<void**>(&instance)) != napi_ok || instance == nullptr) return false;
+  const napi_ref ref = instance->fallbacks[binding_->index];
+  napi_value fn = nullptr, self = nullptr;
+  if (ref == nullptr || napi_get_reference_value(env_, ref, &fn) != napi_ok || fn == nullptr) return false;
+  napi_get_undefined(env_, &self);
+  *result = nullptr;
+  napi_call_function(env_, self, fn, argc_ < kMax ? argc_ : kMax, argv_, result);
+  return true;
 }
 
 napi_value Args::result() const {
+  if (hasResult_ != signature_->returnsNumber) {
+    fail(hasResult_ ? "returned a number, but its signature says void"
+                    : "returned nothing, but its signature says number");
+  }
   napi_value v = nullptr;
   if (hasResult_) napi_create_double(env_, result_, &v);
   return v;
 }
 
 void Args::fail(const std::string& what) const {
-  throw KernelError(std::string("bertkit native ") + kernel_ + ": " + what);
+  throw KernelError(std::string("bertkit native ") + binding_->name + ": " + what);
+}
+
+void Args::notInSignature(size_t i, const char* kind) const {
+  fail("reads argument " + std::to_string(i) + " as " + kind + ", which its signature " + binding_->text +
+       " does not say");
 }
 
 // Missing arguments read as undefined (N-API fills argv up to kMax).
@@ -43,9 +69,14 @@ const Args::View& Args::view(size_t i) {
 }
 
 void* Args::typedArray(size_t i, napi_typedarray_type type, const char* typeName, int64_t minLength, bool nullable) {
+  const bool f32 = type == napi_float32_array;
+  expect(i, f32 ? &Signature::f32 : &Signature::i32, f32 ? "a Float32Array" : "an Int32Array");
   if (nullable && isNullish(i)) return nullptr;
   const View& v = view(i);
-  if (!v.isTyped || v.type != type) fail("argument " + std::to_string(i) + " must be a " + typeName);
+  if (!v.isTyped || v.type != type) {
+    if (v.isTyped && v.type == napi_float64_array && type == napi_float32_array) throw Float64Argument{i};
+    fail("argument " + std::to_string(i) + " must be a " + typeName);
+  }
   if (static_cast<int64_t>(v.length) < minLength) {
     fail("argument " + std::to_string(i) + " has " + std::to_string(v.length) + " elements, needs at least " +
          std::to_string(minLength));
@@ -66,12 +97,15 @@ const int32_t* Args::i32(size_t i, int64_t minLength) {
 }
 
 int64_t Args::length(size_t i) {
+  const uint32_t arrays = signature_->f32 | signature_->i32;
+  if (i >= 32 || ((arrays >> i) & 1) == 0) fail("reads the length of argument " + std::to_string(i) + ", not an array");
   const View& v = view(i);
   if (!v.isTyped) fail("argument " + std::to_string(i) + " must be a typed array");
   return static_cast<int64_t>(v.length);
 }
 
 double Args::number(size_t i) {
+  expect(i, &Signature::numbers, "a number");
   double v = 0;
   if (napi_get_value_double(env_, arg(i), &v) != napi_ok) fail("argument " + std::to_string(i) + " must be a number");
   return v;
@@ -90,6 +124,7 @@ int64_t Args::size(size_t i) {
 }
 
 bool Args::boolean(size_t i) {
+  expect(i, &Signature::booleans, "a boolean");
   bool v = false;
   if (napi_get_value_bool(env_, arg(i), &v) != napi_ok) fail("argument " + std::to_string(i) + " must be a boolean");
   return v;

@@ -1,21 +1,36 @@
-// Reads the positional arguments of one kernel call. The TypeScript wrapper passes typed arrays and
-// numbers positionally (no option objects: reading object properties through N-API costs more than the
-// small kernels themselves). Typed arrays are used in place, without copies.
+// Reads the positional arguments of one kernel call. The TypeScript side passes typed arrays and numbers
+// positionally (no option objects: reading object properties through N-API costs more than the small kernels
+// themselves). Typed arrays are used in place, without copies. Every read is checked against the binding's
+// signature (bindings.h): reading argument i as another kind than the signature's is an error.
 #pragma once
 #include <node_api.h>
 
 #include <cstdint>
 
 #include "kernel_error.h"
+#include "signature.h"
 
 namespace bertkit {
+
+struct Binding;
+
+// Thrown by a read that finds a Float64Array where the signature says f32; entry (bindings.h) then hands the
+// call to the binding's JavaScript fallback, if it has one. So a binding reads (checks) all its arguments
+// before it writes anything, as the argument checks require anyway.
+struct Float64Argument {
+  size_t index;
+};
 
 class Args {
  public:
   static constexpr size_t kMax = 24;
 
-  // The kernel's name (for error messages) comes from the callback's data pointer.
+  // The binding (its name for error messages, its signature) comes from the callback's data pointer.
   Args(napi_env env, napi_callback_info info);
+
+  // Calls the binding's JavaScript fallback with the call's arguments, if this environment has one, and
+  // returns true (then *result is its result, or null while its exception is pending); false without one.
+  bool callFallback(napi_value* result);
 
   // A Float32Array argument with at least `minLength` elements.
   float* f32(size_t i, int64_t minLength);
@@ -48,32 +63,23 @@ class Args {
   };
 
   void* typedArray(size_t i, napi_typedarray_type type, const char* typeName, int64_t minLength, bool nullable);
+  // Fails unless the signature gives argument i one of the kinds in `mask` (a Signature field).
+  void expect(size_t i, uint32_t Signature::*mask, const char* kind) const {
+    if (i >= 32 || ((signature_->*mask >> i) & 1) == 0) notInSignature(i, kind);
+  }
+  [[noreturn]] void notInSignature(size_t i, const char* kind) const;
   // The typed-array facts of argument i, read once (one N-API call) and cached.
   const View& view(size_t i);
   napi_value arg(size_t i) const;
 
   napi_env env_;
-  const char* kernel_ = "kernel";
+  const Binding* binding_ = nullptr;
+  const Signature* signature_ = nullptr;
   double result_ = 0;
   bool hasResult_ = false;
   size_t argc_ = kMax;
   napi_value argv_[kMax];
   View views_[kMax];
 };
-
-using Binding = void (*)(Args&);
-
-// The N-API entry point of a binding: reads arguments, runs it, turns a KernelError into a JS exception.
-template <Binding F>
-napi_value entry(napi_env env, napi_callback_info info) {
-  try {
-    Args args(env, info);
-    F(args);
-    return args.result();
-  } catch (const KernelError& e) {
-    napi_throw_range_error(env, nullptr, e.what());
-    return nullptr;
-  }
-}
 
 }  // namespace bertkit

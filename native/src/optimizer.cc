@@ -7,8 +7,10 @@
 
 namespace bertkit {
 
-// (param, grad, m, v, lr, beta1, beta2, eps, weightDecay, step, gradScale)
-void bindAdamw(Args& a) {
+// One AdamW step in place on param, m and v (see AdamWArgs).
+BERTKIT_BINDING(adamw,
+                "(param: f32, grad: f32, m: f32, v: f32, lr: number, beta1: number, beta2: number, eps: number, "
+                "weightDecay: number, step: number, gradScale: number) => void") {
   const int64_t n = a.length(0);
   float* param = a.f32(0, 0);
   const float* grad = a.f32(1, n);
@@ -35,8 +37,8 @@ void bindAdamw(Args& a) {
   });
 }
 
-// (x) → Σ x², in double; per-task partial sums are added in task order (deterministic).
-void bindSumSquares(Args& a) {
+// Σ x², in double; per-task partial sums are added in task order (deterministic).
+BERTKIT_BINDING(sumSquares, "(x: f32) => number") {
   const int64_t n = a.length(0);
   const float* x = a.f32(0, 0);
   constexpr int64_t kGrain = 1 << 16;

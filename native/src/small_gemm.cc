@@ -1,6 +1,6 @@
 #include "small_gemm.h"
 
-#include "gemm_avx512.h"
+#include "cpu_features.h"
 #include "simd.h"
 
 namespace bertkit {
@@ -109,7 +109,7 @@ BERTKIT_AVX512 void smallGemm512(const float* A, int64_t lda, const float* B, in
 
 void smallGemm(const float* A, int64_t lda, const float* B, int64_t ldb, float* C, int64_t ldc, int64_t m, int64_t n,
                int64_t k) {
-  if (gemmAvx512Supported()) {
+  if (cpuHasAvx512()) {
     smallGemm512(A, lda, B, ldb, C, ldc, m, n, k);
     return;
   }

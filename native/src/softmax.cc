@@ -5,8 +5,8 @@
 
 namespace bertkit {
 
-// (x, rows, cols, out)
-void bindSoftmax(Args& a) {
+// Softmax over each row
+BERTKIT_BINDING(softmax, "(x: f32, rows: number, cols: number, out: f32) => void") {
   const int64_t rows = a.size(1), cols = a.size(2);
   const float* x = a.f32(0, rows * cols);
   float* out = a.f32(3, rows * cols);
@@ -15,8 +15,8 @@ void bindSoftmax(Args& a) {
   });
 }
 
-// (y, gy, rows, cols, gx): gx = y · (gy − Σ gy·y)
-void bindSoftmaxBackward(Args& a) {
+// gx = y · (gy − Σ gy·y)
+BERTKIT_BINDING(softmaxBackward, "(y: f32, gy: f32, rows: number, cols: number, gx: f32) => void") {
   const int64_t rows = a.size(2), cols = a.size(3);
   const float* y = a.f32(0, rows * cols);
   const float* gy = a.f32(1, rows * cols);
@@ -30,8 +30,8 @@ void bindSoftmaxBackward(Args& a) {
   });
 }
 
-// (x, rows, cols, out)
-void bindLogSoftmax(Args& a) {
+// Log-softmax over each row
+BERTKIT_BINDING(logSoftmax, "(x: f32, rows: number, cols: number, out: f32) => void") {
   const int64_t rows = a.size(1), cols = a.size(2);
   const float* x = a.f32(0, rows * cols);
   float* out = a.f32(3, rows * cols);
@@ -44,8 +44,8 @@ void bindLogSoftmax(Args& a) {
   });
 }
 
-// (y, gy, rows, cols, gx): gx = gy − exp(y) · Σ gy
-void bindLogSoftmaxBackward(Args& a) {
+// gx = gy − exp(y) · Σ gy
+BERTKIT_BINDING(logSoftmaxBackward, "(y: f32, gy: f32, rows: number, cols: number, gx: f32) => void") {
   const int64_t rows = a.size(2), cols = a.size(3);
   const float* y = a.f32(0, rows * cols);
   const float* gy = a.f32(1, rows * cols);

@@ -1,22 +1,38 @@
 /**
  * Which backend runs the kernels. Ops ask `kernelsFor(dtype)`: float32 work goes to the active backend,
  * float64 work always to the reference backend (the only one with float64 kernels).
+ *
+ * Nothing is chosen at import. Until a backend is set, the first op asks the default resolver — which
+ * `configure.ts` installs (environment variables, then native when built) — so importing never throws and a
+ * bad BERTKIT_* value surfaces as a one-line error from the first computation or from `configure()`.
  */
 import type { Kernels } from "./kernels.js";
 import { referenceKernels } from "./reference/index.js";
 
-let active: Kernels = referenceKernels;
+let active: Kernels | null = null;
+let resolveDefault: () => Kernels = () => referenceKernels;
 
 export function setBackend(kernels: Kernels): void {
   active = kernels;
 }
 
+/** What the first op uses when no backend was set; configure.ts installs the environment-driven choice. */
+export function setDefaultBackendResolver(resolve: () => Kernels): void {
+  resolveDefault = resolve;
+}
+
 export function activeBackend(): Kernels {
+  active ??= resolveDefault();
   return active;
 }
 
+/** True once a backend is chosen (explicitly, or by the first op). */
+export function backendChosen(): boolean {
+  return active !== null;
+}
+
 export function kernelsFor(dtype: "float32" | "float64"): Kernels {
-  return dtype === "float32" ? active : referenceKernels;
+  return dtype === "float32" ? (active ?? activeBackend()) : referenceKernels;
 }
 
 /** Runs `fn` with `kernels` active, restoring the previous backend afterwards. */

@@ -1,6 +1,6 @@
 /** Maps `hidden_act` from config.json to the activation kernel (fused with the bias add in Linear). */
 import type { HiddenAct } from "./config.js";
-import type { UnaryOp } from "../backend/kernels.js";
+import type { UnaryOp } from "../tensor/ops/unary.js";
 
 export function activation(name: HiddenAct): UnaryOp {
   switch (name) {

@@ -1,33 +1,22 @@
 /**
  * Multi-head self-attention (BertSelfAttention + BertSelfOutput = BertAttention).
- * Shape legend: B batch, T tokens, C hidden, H heads, D = C / H head size.
- * The heads are computed by one fused op that reads Q, K, V in (B, T, C) layout and skips padding.
+ * Shape legend: B batch, T tokens, C hidden, H heads, D = C / H head size, N real tokens.
+ * Hidden states arrive in the layers' layout: (N, C) real tokens when the batch has padding, else (B, T, C)
+ * (see `AttentionMask`); the self-attention op works in either and returns the same layout.
  */
 import { Dropout } from "../nn/dropout.js";
 import { LayerNorm } from "../nn/layer-norm.js";
 import { Linear } from "../nn/linear.js";
 import { Module } from "../nn/module.js";
-import { isGradEnabled } from "../tensor/autograd.js";
-import { fusedQkvAttention, scaledDotProductAttention } from "../tensor/ops/attention.js";
-import { fusedLinearInference } from "../tensor/ops/linear.js";
+import type { AttentionMask } from "../tensor/attention-mask.js";
+import { selfAttention } from "../tensor/ops/self-attention.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { BertConfig } from "./config.js";
-import { pack, type Packing, unpack } from "./packing.js";
 
-/** Which keys each query may see: padding from the attention mask, and optionally the future. */
-export interface AttentionMask {
-  keyMask: Tensor | null; // (B, T) int32, 1 = real token
-  causal: boolean;
-  /** Set when the layers run on packed real tokens (N, C) instead of (B, T, C). */
-  packing: Packing | null;
-  /** The caller wants the probabilities (`attentions`); inference skips writing them otherwise. */
-  withProbs: boolean;
-}
-
-export interface AttentionResult {
-  context: Tensor; // (B, T, C)
-  /** (B, H, T, T); null in inference unless `withProbs` was set. */
-  probs: Tensor | null;
+/** What an attention block and a layer return: the new hidden states and, when asked for, the probabilities. */
+export interface LayerOutput {
+  hidden: Tensor; // (N, C) or (B, T, C), as the input
+  probs: Tensor | null; // (B, H, T, T)
 }
 
 export class BertSelfAttention extends Module {
@@ -47,22 +36,10 @@ export class BertSelfAttention extends Module {
     this.dropout = new Dropout(config.attention_probs_dropout_prob);
   }
 
-  /** x (B, T, C) or packed (N, C) → context of the same shape, and probabilities (B, H, T, T). */
-  forward(x: Tensor, mask: AttentionMask): AttentionResult {
-    const p = mask.packing;
-    const padded = (t: Tensor): Tensor => (p === null ? t : unpack(t, p)); // the kernel works on (B, T, C)
-    // Inference: Q, K and V in one GEMM (N = 3C), which the kernel reads in place.
-    const qkv = isGradEnabled() ? null : fusedLinearInference(x, this, [this.query, this.key, this.value]);
-    if (qkv !== null) {
-      const { out, probs } = fusedQkvAttention(padded(qkv), {
-        heads: this.heads, keyMask: mask.keyMask, causal: mask.causal, dropout: this.dropout.fused(), withProbs: mask.withProbs,
-      });
-      return { context: p === null ? out : pack(out, p), probs };
-    }
-    const { out, probs } = scaledDotProductAttention(padded(this.query.forward(x)), padded(this.key.forward(x)), padded(this.value.forward(x)), {
-      heads: this.heads, keyMask: mask.keyMask, causal: mask.causal, dropout: this.dropout.fused(),
-    });
-    return { context: p === null ? out : pack(out, p), probs };
+  /** softmax(Q·Kᵀ / √D + mask) · V over H heads, with Q, K, V the projections of x. */
+  forward(x: Tensor, mask: AttentionMask, withProbs: boolean): LayerOutput {
+    const { context, probs } = selfAttention(x, this, { heads: this.heads, mask, dropout: this.dropout.fused(), withProbs });
+    return { hidden: context, probs };
   }
 }
 
@@ -94,8 +71,8 @@ export class BertAttention extends Module {
     this.output = new BertSelfOutput(config);
   }
 
-  forward(x: Tensor, mask: AttentionMask): AttentionResult {
-    const { context, probs } = this.self.forward(x, mask);
-    return { context: this.output.forward(context, x), probs };
+  forward(x: Tensor, mask: AttentionMask, withProbs: boolean): LayerOutput {
+    const { hidden, probs } = this.self.forward(x, mask, withProbs);
+    return { hidden: this.output.forward(hidden, x), probs };
   }
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import { FormatError, InputError } from "../errors.js";
-import { writeFileAtomic } from "../io/atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 
 export const HIDDEN_ACTS = ["gelu", "gelu_new", "gelu_pytorch_tanh", "relu"] as const;
 export type HiddenAct = (typeof HIDDEN_ACTS)[number];

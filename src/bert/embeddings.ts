@@ -33,6 +33,9 @@ export class BertEmbeddings extends Module {
   forward(inputIds: Tensor, tokenTypeIds: Tensor | null = null): Tensor {
     if (inputIds.rank !== 2) throw new InputError(`input_ids must be (batch, tokens), got ${fmt(inputIds.shape)}`);
     const [b, t] = inputIds.shape;
+    if (b === 0 || t === 0) {
+      throw new InputError(`input_ids ${fmt(inputIds.shape)} is empty: give at least one sequence of at least one token (a tokenizer adds [CLS] and [SEP])`);
+    }
     const maxT = this.config.max_position_embeddings;
     if (t > maxT) throw new InputError(`input has ${t} tokens but the model has ${maxT} positions (max_position_embeddings); truncate to ${maxT}`);
     const types = tokenTypeIds ?? zeros([b, t], "int32");

@@ -6,10 +6,11 @@ import { Dropout } from "../nn/dropout.js";
 import { LayerNorm } from "../nn/layer-norm.js";
 import { Linear } from "../nn/linear.js";
 import { Module } from "../nn/module.js";
-import type { UnaryOp } from "../backend/kernels.js";
+import type { AttentionMask } from "../tensor/attention-mask.js";
+import type { UnaryOp } from "../tensor/ops/unary.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { activation } from "./activation.js";
-import { type AttentionMask, type AttentionResult, BertAttention } from "./attention.js";
+import { BertAttention, type LayerOutput } from "./attention.js";
 import type { BertConfig } from "./config.js";
 
 export class BertIntermediate extends Module {
@@ -56,8 +57,8 @@ export class BertLayer extends Module {
     this.output = new BertOutput(config);
   }
 
-  forward(x: Tensor, mask: AttentionMask): AttentionResult {
-    const { context, probs } = this.attention.forward(x, mask);
-    return { context: this.output.forward(this.intermediate.forward(context), context), probs };
+  forward(x: Tensor, mask: AttentionMask, withProbs = false): LayerOutput {
+    const { hidden, probs } = this.attention.forward(x, mask, withProbs);
+    return { hidden: this.output.forward(this.intermediate.forward(hidden), hidden), probs };
   }
 }

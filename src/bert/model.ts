@@ -3,19 +3,16 @@
  * Shape legend: B batch, T tokens, C hidden size, H heads.
  */
 import { Linear } from "../nn/linear.js";
+import { runLayers } from "../nn/layer-stack.js";
 import { Module } from "../nn/module.js";
-import { isGradEnabled } from "../tensor/autograd.js";
-import { scope } from "../tensor/scope.js";
+import { type AttentionMask, attentionMask, packTokens, unpackTokens } from "../tensor/attention-mask.js";
 import { reshape, slice } from "../tensor/ops/layout.js";
 import { tanh } from "../tensor/ops/unary.js";
 import type { Tensor } from "../tensor/tensor.js";
 import type { BertConfig } from "./config.js";
 import { BertEmbeddings } from "./embeddings.js";
+import type { LayerOutput } from "./attention.js";
 import { BertLayer } from "./layer.js";
-import type { AttentionMask } from "./attention.js";
-import { pack, packingFor, unpack } from "./packing.js";
-import { InputError } from "../errors.js";
-import { fmt, sameShape } from "../tensor/shape.js";
 
 /** What every BERT forward pass takes. */
 export interface BertInputs {
@@ -49,23 +46,15 @@ export class BertEncoder extends Module {
     this.layer = Array.from({ length: config.num_hidden_layers }, () => new BertLayer(config));
   }
 
-  /** x (B, T, C), or packed (N, C) when `mask.packing` is set; returns the same layout. */
+  /** x in the layers' layout ((N, C) real tokens, or (B, T, C) without padding; see `AttentionMask`) → the same. */
   forward(x: Tensor, mask: AttentionMask, taps: ForwardTaps = {}): Tensor {
-    const padded = (t: Tensor): Tensor => (mask.packing === null ? t : unpack(t, mask.packing));
-    taps.hiddenStates?.push(padded(x));
-    let h = x;
-    // Without autograd nothing needs a layer's intermediates once it is done: each layer runs in a scope of
-    // its own, so their buffers go back to the pool for the next layer (activation memory of one layer, not L).
-    const inference = !isGradEnabled();
-    for (const layer of this.layer) {
-      const { context, probs } = inference
-        ? scope(() => layer.forward(h, mask), (r) => (r.probs === null ? [r.context] : [r.context, r.probs]))
-        : layer.forward(h, mask);
-      h = context;
-      taps.hiddenStates?.push(padded(h));
-      if (probs !== null) taps.attentions?.push(probs);
-    }
-    return h;
+    taps.hiddenStates?.push(unpackTokens(x, mask));
+    const withProbs = taps.attentions !== undefined;
+    const last = runLayers<BertLayer, LayerOutput>(this.layer, { hidden: x, probs: null }, (layer, h) => layer.forward(h.hidden, mask, withProbs), (h) => {
+      taps.hiddenStates?.push(unpackTokens(h.hidden, mask));
+      if (h.probs !== null) taps.attentions?.push(h.probs);
+    });
+    return last.hidden;
   }
 }
 
@@ -98,17 +87,11 @@ export class BertModel extends Module {
   }
 
   forward(inputs: BertInputs, taps: ForwardTaps = {}): BertModelOutput {
-    const x = this.embeddings.forward(inputs.inputIds, inputs.tokenTypeIds ?? null);
-    const keyMask = inputs.attentionMask ?? null;
-    if (keyMask !== null && !sameShape(keyMask.shape, inputs.inputIds.shape)) {
-      throw new InputError(`attention_mask ${fmt(keyMask.shape)} must match input_ids ${fmt(inputs.inputIds.shape)}`);
-    }
-    if (keyMask !== null) keyMask.ints("attention_mask");
+    const x = this.embeddings.forward(inputs.inputIds, inputs.tokenTypeIds ?? null); // (B, T, C)
     const [b, t] = inputs.inputIds.shape;
-    const packing = packingFor(keyMask, b, t);
-    const mask: AttentionMask = { keyMask, causal: inputs.causal ?? false, packing, withProbs: taps.attentions !== undefined };
-    const encoded = this.encoder.forward(packing === null ? x : pack(x, packing), mask, taps);
-    const lastHiddenState = packing === null ? encoded : unpack(encoded, packing); // zeros at padding
+    const mask = attentionMask(inputs.attentionMask ?? null, b, t, { causal: inputs.causal });
+    // With padding the layers run on the real tokens only, (N, C); the result is re-padded with zeros.
+    const lastHiddenState = unpackTokens(this.encoder.forward(packTokens(x, mask), mask, taps), mask); // (B, T, C)
     return { lastHiddenState, poolerOutput: this.pooler === null ? null : this.pooler.forward(lastHiddenState) };
   }
 }

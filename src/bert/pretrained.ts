@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
 import { readSafetensors, writeSafetensors } from "../io/safetensors.js";
-import { type AnyBertModel, type ArchitectureName, createModel, isArchitectureName } from "./architectures.js";
+import { type AnyBertModel, type ArchitectureName, architectureNames, createModel, isArchitectureName } from "./architectures.js";
 import { type BertConfig, readConfig, writeConfig } from "./config.js";
 import { type LoadReport, loadStateDict, stateDict } from "./state-dict.js";
 
@@ -18,6 +18,11 @@ export interface Pretrained {
   report: LoadReport;
 }
 
+/**
+ * `report.newlyInitialized` lists the keys of a head that the checkpoint did not have (a pre-training
+ * checkpoint loaded into a task head): they are random until fine-tuned. `newlyInitializedWarning` words it
+ * as Hugging Face does, for a caller to show.
+ */
 export interface LoadPretrainedOptions {
   /** Model class to build; defaults to `architectures[0]` of config.json. */
   architecture?: string;
@@ -34,7 +39,10 @@ export function loadPretrained(dir: string, options: LoadPretrainedOptions = {})
   const saved = config.architectures?.[0] ?? "BertModel";
   const architecture = options.architecture ?? saved;
   if (!isArchitectureName(architecture)) {
-    throw new InputError(`${configPath}: model class "${architecture}" is not one bertkit has (pass --class to pick one)`);
+    const known = architectureNames().join(", ");
+    throw new InputError(options.architecture === undefined
+      ? `${configPath}: architectures[0] is "${architecture}", which bertkit does not have; pick one of ${known} (--class in the CLI)`
+      : `model class "${architecture}" is not one bertkit has; pick one of ${known}`);
   }
   const model = createModel(architecture, config);
   const { tensors } = readSafetensors(weightsPath);
@@ -47,4 +55,13 @@ export function savePretrained(dir: string, model: AnyBertModel, config: BertCon
   mkdirSync(dir, { recursive: true });
   writeConfig(join(dir, "config.json"), config, architecture);
   writeSafetensors(join(dir, "model.safetensors"), stateDict(model), { format: "pt" });
+}
+
+/** Hugging Face's warning for a head that was not in the checkpoint, or null when every key was loaded. */
+export function newlyInitializedWarning(p: Pick<Pretrained, "architecture" | "report">, dir: string): string | null {
+  const keys = p.report.newlyInitialized;
+  if (keys.length === 0) return null;
+  const shown = keys.length > 6 ? [...keys.slice(0, 6), `… ${keys.length - 6} more`] : keys;
+  return `some weights of ${p.architecture} were not in the checkpoint at ${dir} and are newly initialized: ${shown.join(", ")}; ` +
+    "its outputs are random until you fine-tune it";
 }

@@ -1,46 +1,102 @@
 /**
  * The `bertkit` command line. Thin: each command parses its flags, calls a library function and prints.
- * Commands live one per file in ./commands and register themselves on the program.
+ * Commands live one per file in ./commands and register themselves on the program. Exit codes: 0 done (also
+ * --help, --version, and a reader of standard output that went away), 1 bad input, 2 bad command line.
  */
-import { Command, CommanderError } from "commander";
+import { Command } from "commander";
+import { configuration, configure, isConfigured, type Configuration } from "../backend/configure.js";
 import { BertkitError } from "../errors.js";
-import { autoSelectBackend } from "../backend/native/index.js";
-import { registerForward } from "./commands/forward.js";
 import { registerBench } from "./commands/bench.js";
+import { registerForward } from "./commands/forward.js";
 import { registerTokenize } from "./commands/tokenize.js";
 import { registerVocab } from "./commands/vocab.js";
+import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, ParseFailure, UsageError, routeParseErrors, usageLine } from "./usage.js";
+import { packageVersion } from "./version.js";
 
-export function buildProgram(): Command {
+const EPILOG = `
+Environment:
+  BERTKIT_BACKEND  auto (default: native when built, else reference), native or reference
+  BERTKIT_THREADS  compute threads of the native backend (default: all cores; --threads overrides it)
+
+Exit codes: 0 done, 1 bad input (a file or its contents), 2 bad command line.
+Each command's help: bertkit <command> --help. Guide: docs/cli.md in bertkit's repository.`;
+
+/** What one run changes in the process (the compute configuration) and the command it runs, for error lines. */
+class RunState {
+  command: Command | null = null;
+  private saved = false;
+  private previous: Configuration | null = null;
+
+  /** `--threads n`: n threads on the backend in effect (or the environment's) until `restore()`; BERTKIT_THREADS is not read. */
+  useThreads(threads: number): void {
+    if (!this.saved) {
+      this.previous = isConfigured() ? configuration() : null;
+      this.saved = true;
+    }
+    configure({ backend: this.previous?.backend, threads });
+  }
+
+  /** Puts back the configuration in effect before; when there was none yet, the environment's defaults. */
+  restore(): void {
+    if (!this.saved) return;
+    this.saved = false;
+    if (this.previous !== null) {
+      configure(this.previous);
+      return;
+    }
+    try {
+      configure();
+    } catch (error) {
+      // A bad BERTKIT_* value: the program's next computation reports it, as it would have without this run.
+      if (!(error instanceof BertkitError)) throw error;
+    }
+  }
+}
+
+function buildProgram(state: RunState): Command {
   const program = new Command("bertkit")
-    .description("BERT in TypeScript: tokenize, run, pre-train and fine-tune BERT models")
-    .version("0.1.0")
-    .exitOverride()
-    .showHelpAfterError();
-  // Pick the backend once the command's flags are known (`--threads` sets BERTKIT_THREADS first).
+    .description("BERT in TypeScript: tokenize texts, train WordPiece vocabularies, run Hugging Face BERT models, benchmark them")
+    .version(packageVersion(), "-V, --version", "print bertkit's version")
+    .addHelpText("after", EPILOG);
   program.hook("preAction", (_program, command) => {
+    state.command = command;
     const threads: unknown = command.opts().threads;
-    if (typeof threads === "number") process.env.BERTKIT_THREADS = String(threads);
-    autoSelectBackend();
+    if (typeof threads === "number") state.useThreads(threads);
   });
-  registerForward(program);
-  registerBench(program);
   registerTokenize(program);
   registerVocab(program);
+  registerForward(program);
+  registerBench(program);
+  routeParseErrors(program);
   return program;
 }
 
-/** Runs the CLI on `argv` (without node and script) and returns the exit code. */
-export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
+/**
+ * Runs the CLI on `argv` (without node and script) and returns the exit code. Errors a user can act on print one
+ * line on stderr; anything else is a bug and is thrown. The compute configuration in effect before is restored.
+ */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const state = new RunState();
   try {
-    await program.parseAsync(argv, { from: "user" });
-    return 0;
-  } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
-    if (err instanceof BertkitError) {
-      process.stderr.write(`bertkit: ${err.message}\n`);
-      return 1;
+    await buildProgram(state).parseAsync([...argv], { from: "user" });
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof ParseFailure) {
+      if (error.error.exitCode === 0) return EXIT_OK; // --help, --version
+      // Help shown because a command was missing (bare `bertkit`) is already on stderr.
+      if (error.error.code !== "commander.help") process.stderr.write(usageLine(error.message, error.command) + "\n");
+      return EXIT_USAGE;
     }
-    throw err;
+    if (error instanceof UsageError && state.command !== null) {
+      process.stderr.write(usageLine(error.message, state.command) + "\n");
+      return EXIT_USAGE;
+    }
+    if (error instanceof BertkitError) {
+      process.stderr.write(`bertkit: ${error.message.replace(/\s*\n\s*/g, " ")}\n`);
+      return EXIT_INPUT;
+    }
+    throw error;
+  } finally {
+    state.restore();
   }
 }

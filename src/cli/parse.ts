@@ -1,14 +1,25 @@
-/** Option parsers for commander that fail with a clear message. */
+/**
+ * Option parsers for commander. A bad value fails with commander's InvalidArgumentError, which the CLI prints as
+ * one line: `bertkit: option '--batch <n>' argument 'x' is invalid: expected an integer ≥ 1 (see bertkit bench --help)`.
+ * Every integer flag goes through `integer`.
+ */
 import { InvalidArgumentError } from "commander";
 
-export function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a positive integer, got "${value}"`);
-  return n;
+/** A parser for integers in [min, max] (decimal digits only: no "1e3", "0x10" or "2.0"). */
+export function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
+  return (value: string): number => {
+    const n = /^[+-]?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
+      throw new InvalidArgumentError(`expected ${range}`);
+    }
+    return n;
+  };
 }
 
-export function parsePositiveNumber(value: string): number {
-  const n = Number(value);
-  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a positive number, got "${value}"`);
+/** A positive finite number (e.g. seconds). */
+export function positiveNumber(value: string): number {
+  const n = value.trim() === "" ? Number.NaN : Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("expected a positive number");
   return n;
 }

@@ -1,5 +1,6 @@
 import { FormatError } from "../errors.js";
 import type { ByteSource } from "./byte-source.js";
+import { formatShape } from "../util/format-shape.js";
 import { SAFETENSORS_DTYPE_BITS, isSafetensorsDtype, type SafetensorsDtype } from "./safetensors-dtypes.js";
 
 /**
@@ -188,10 +189,6 @@ function previewItem(value: unknown): string {
 }
 
 /** `[2, 3]`, shortened for a shape with very many dims. */
-function formatShape(shape: number[]): string {
-  return `[${shape.slice(0, 8).join(", ")}${shape.length > 8 ? `, ... (${shape.length} dims)` : ""}]`;
-}
-
 /** A name from the file, quoted; clipped so a hostile 100 MB name cannot flood the message. */
 function quote(text: string): string {
   return JSON.stringify(clip(text, 200));

@@ -1,5 +1,6 @@
 import { InputError } from "../errors.js";
 import { littleEndianToHostInPlace } from "./dtype-convert.js";
+import { formatShape } from "../util/format-shape.js";
 import { shapeSize, type TensorData } from "./tensor-data.js";
 
 /**
@@ -74,7 +75,7 @@ function checkWritable(name: string, tensor: TensorData): void {
     throw fail(`shape ${JSON.stringify(shape)} is not an array of non-negative integers`);
   }
   if (shapeSize(shape) !== tensor.data.length) {
-    throw fail(`shape [${shape.join(", ")}] has ${shapeSize(shape)} elements but data has ${tensor.data.length}`);
+    throw fail(`shape ${formatShape(shape)} has ${shapeSize(shape)} elements but data has ${tensor.data.length}`);
   }
 }
 

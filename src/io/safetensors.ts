@@ -4,7 +4,7 @@
  * Every malformed file gives a FormatError naming the file (and tensor) before any tensor is read.
  */
 import { memoryByteSource, withFileByteSource, type ByteSource } from "./byte-source.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { decodeTensor } from "./safetensors-decode.js";
 import { readSafetensorsHeaderFrom } from "./safetensors-header.js";
 import { serializeTensors } from "./safetensors-serialize.js";

@@ -1,5 +1,5 @@
 /** y = x·Wᵀ + b with W of shape (out, in), as PyTorch stores it. */
-import type { UnaryOp } from "../backend/kernels.js";
+import type { UnaryOp } from "../tensor/ops/unary.js";
 import { linear } from "../tensor/ops/linear.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";

@@ -11,7 +11,8 @@ import { backward, noGrad } from "../tensor/autograd.js";
 import { Rng } from "../tensor/random.js";
 import { Tensor } from "../tensor/tensor.js";
 import { scope } from "../tensor/scope.js";
-import { AdamW, bertParamGroups, clipGradNorm } from "../train/adamw.js";
+import { bertParamGroups } from "../bert/param-groups.js";
+import { AdamW, clipGradNorm } from "../train/adamw.js";
 import { InputError } from "../errors.js";
 import { peakRssMiB } from "./peak-rss.js";
 

@@ -1,5 +1,6 @@
 /** Shape arithmetic shared by the ops: sizes, strides, broadcasting, axis normalisation. */
 import { InputError } from "../errors.js";
+import { formatShape } from "../util/format-shape.js";
 
 export type Shape = readonly number[];
 
@@ -9,9 +10,8 @@ export function sizeOf(shape: Shape): number {
   return n;
 }
 
-export function fmt(shape: Shape): string {
-  return `[${shape.join(", ")}]`;
-}
+/** `fmt(shape)`: a shape as error messages write it, "[2, 3, 4]" (util/format-shape.ts, shared with io/). */
+export { formatShape as fmt };
 
 export function sameShape(a: Shape, b: Shape): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
@@ -25,7 +25,7 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     const da = a[a.length - rank + i] ?? 1;
     const db = b[b.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new InputError(`${op}: shapes ${fmt(a)} and ${fmt(b)} do not broadcast (axis ${i}: ${da} vs ${db})`);
+      throw new InputError(`${op}: shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast (axis ${i}: ${da} vs ${db})`);
     }
     out[i] = da === 1 ? db : da;
   }

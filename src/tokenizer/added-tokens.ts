@@ -5,6 +5,7 @@
  * behave as in `tokenizers`.
  */
 import { isWhitespace } from "./char-class.js";
+import { codePointAt, codePointBefore } from "./code-points.js";
 
 export interface AddedToken {
   id: number;
@@ -72,7 +73,7 @@ export class AddedTokenMatcher {
       let end = start + m[0].length;
       if (token.singleWord && (endsWithWordChar(text, start) || startsWithWordChar(text, end))) continue;
       if (token.lstrip) {
-        while (start > previousEnd && isWhitespace(text.codePointAt(start - 1) ?? 0)) start--;
+        while (start > previousEnd && isWhitespace(codePointBefore(text, start))) start--;
       }
       if (token.rstrip) {
         while (end < text.length && isWhitespace(text.charCodeAt(end))) end++;
@@ -87,13 +88,10 @@ export class AddedTokenMatcher {
 
 function endsWithWordChar(text: string, at: number): boolean {
   if (at === 0) return false;
-  const last = String.fromCodePoint(text.codePointAt(at - 1) ?? 0);
-  const unit = text.charCodeAt(at - 1);
-  const ch = unit >= 0xdc00 && unit <= 0xdfff && at >= 2 ? text.slice(at - 2, at) : last;
-  return WORD_CHAR.test(ch);
+  return WORD_CHAR.test(String.fromCodePoint(codePointBefore(text, at)));
 }
 
 function startsWithWordChar(text: string, at: number): boolean {
   if (at >= text.length) return false;
-  return WORD_CHAR.test(String.fromCodePoint(text.codePointAt(at) ?? 0));
+  return WORD_CHAR.test(String.fromCodePoint(codePointAt(text, at)));
 }

@@ -4,6 +4,7 @@
  * the JavaScript engine, whose results agree with HF's Rust on every code point (checked by
  * bench/tokenizer/conformance.ts).
  */
+import { codePointAt } from "./code-points.js";
 import { CONTROL_RANGES, NONSPACING_MARK_RANGES, PUNCTUATION_RANGES, STRIP_ACCENTS_OVERRIDES } from "./unicode-tables.js";
 
 function inRanges(ranges: readonly number[], cp: number): boolean {
@@ -65,10 +66,7 @@ export function stripAccentsOf(cp: number): string {
   if (override !== undefined) return override;
   const decomposed = String.fromCodePoint(cp).normalize("NFD");
   let out = "";
-  for (const ch of decomposed) {
-    const c = ch.codePointAt(0) ?? 0;
-    if (!isNonspacingMark(c)) out += ch;
-  }
+  for (const ch of decomposed) if (!isNonspacingMark(codePointAt(ch, 0))) out += ch;
   return out;
 }
 

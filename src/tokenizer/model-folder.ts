@@ -6,7 +6,7 @@ import { readFile, stat, mkdir } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { z } from "zod";
 import { FormatError, InputError } from "../errors.js";
-import { writeFileAtomic } from "./atomic-write.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
 import { BertTokenizer, type BertTokenizerParts, type SpecialTokenNames } from "./tokenizer.js";
 import { parseTokenizerJson, serializeTokenizerJson } from "./tokenizer-json.js";
 import { Vocabulary } from "./vocabulary.js";
@@ -143,9 +143,17 @@ export async function loadTokenizer(path: string, options: VocabTokenizerOptions
   throw new InputError(`${path} has neither tokenizer.json nor vocab.txt`);
 }
 
-/** Writes vocab.txt, tokenizer.json and tokenizer_config.json into `dir` (created if needed), each atomically. */
+/**
+ * Writes vocab.txt, tokenizer.json and tokenizer_config.json into `dir` (created if needed), each atomically: a file
+ * is either its old content or the whole new one. A folder that cannot be made or written is an InputError.
+ */
 export async function saveTokenizer(tokenizer: BertTokenizer, dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InputError(`cannot create the folder ${dir}: ${reason}; choose a folder you can write to`, { cause: error });
+  }
   const n = tokenizer.normalizer;
   const s = tokenizer.specialTokens;
   const config = {
@@ -160,7 +168,7 @@ export async function saveTokenizer(tokenizer: BertTokenizer, dir: string): Prom
     mask_token: s.mask,
     ...(tokenizer.modelMaxLength !== undefined ? { model_max_length: tokenizer.modelMaxLength } : {}),
   };
-  await writeFileAtomic(join(dir, "vocab.txt"), tokenizer.vocab.serialize());
-  await writeFileAtomic(join(dir, "tokenizer.json"), serializeTokenizerJson(tokenizer));
-  await writeFileAtomic(join(dir, "tokenizer_config.json"), JSON.stringify(config, null, 2) + "\n");
+  writeFileAtomic(join(dir, "vocab.txt"), tokenizer.vocab.serialize());
+  writeFileAtomic(join(dir, "tokenizer.json"), serializeTokenizerJson(tokenizer));
+  writeFileAtomic(join(dir, "tokenizer_config.json"), JSON.stringify(config, null, 2) + "\n");
 }

@@ -4,6 +4,7 @@
  * `maxInputCharsPerWord` code points, becomes one `[UNK]` spanning the word (as in Hugging Face `tokenizers`).
  */
 import { FormatError } from "../errors.js";
+import { codePointAt, utf16Width } from "./code-points.js";
 import { PieceTrie } from "./piece-trie.js";
 import type { Vocabulary } from "./vocabulary.js";
 
@@ -128,13 +129,7 @@ export class WordPiece {
 
 function countCodePoints(text: string, start: number, end: number): number {
   let count = 0;
-  for (let i = start; i < end; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < end) {
-      const low = text.charCodeAt(i + 1);
-      if (low >= 0xdc00 && low <= 0xdfff) i++;
-    }
-    count++;
-  }
+  // A pair that straddles `end` still counts once: the step past it ends the loop.
+  for (let i = start; i < end; i += utf16Width(codePointAt(text, i))) count++;
   return count;
 }

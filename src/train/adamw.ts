@@ -1,7 +1,7 @@
 /**
  * AdamW with decoupled weight decay, as torch.optim.AdamW: per-parameter first and second moments,
- * bias correction, and no decay for biases and LayerNorm weights (the BERT recipe) when the caller
- * groups them so. The update itself is a backend kernel.
+ * bias correction, and a weight decay per parameter group (which parameters go in which group is the
+ * model's business). The update itself is a backend kernel.
  */
 import { kernelsFor } from "../backend/registry.js";
 import { InputError } from "../errors.js";
@@ -16,6 +16,7 @@ export interface AdamWOptions {
   weightDecay?: number;
 }
 
+/** Parameters that share one weight decay. */
 export interface ParamGroup {
   params: Parameter[];
   weightDecay: number;
@@ -24,15 +25,6 @@ export interface ParamGroup {
 interface State {
   m: FloatArray;
   v: FloatArray;
-}
-
-/** BERT's grouping: no weight decay on biases and LayerNorm weights. */
-export function bertParamGroups(named: [string, Parameter][], weightDecay: number): ParamGroup[] {
-  const noDecay = (name: string): boolean => name.endsWith("bias") || name.includes("LayerNorm.weight");
-  return [
-    { params: named.filter(([n]) => !noDecay(n)).map(([, p]) => p), weightDecay },
-    { params: named.filter(([n]) => noDecay(n)).map(([, p]) => p), weightDecay: 0 },
-  ];
 }
 
 export class AdamW {

@@ -9,6 +9,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import { configuration } from "../backend/configure.js";
 import { BertkitError, InputError } from "../errors.js";
 import type { TensorData } from "../io/safetensors.js";
 import type { Tensor } from "../tensor/tensor.js";
@@ -57,7 +58,7 @@ export class InferenceWorker {
 
   /** Starts a worker and loads the model folder in it. */
   static start(modelDir: string, options: { architecture?: string } = {}): Promise<InferenceWorker> {
-    const init: WorkerInit = { modelDir, architecture: options.architecture };
+    const init: WorkerInit = { modelDir, architecture: options.architecture, configuration: configuration() };
     const worker = new Worker(workerScript(), { workerData: init });
     return new Promise((resolve, reject) => {
       const onFirst = (msg: WorkerReply): void => {

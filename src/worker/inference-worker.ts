@@ -3,12 +3,12 @@
  * output under Hugging Face's names. Output buffers are transferred, not copied.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { namedOutputs } from "../bert/named-outputs.js";
+import { namedOutputs } from "../inference/named-outputs.js";
 import { loadPretrained } from "../bert/pretrained.js";
 import { BertkitError } from "../errors.js";
 import type { TensorData } from "../io/safetensors.js";
 import { Tensor } from "../tensor/tensor.js";
-import { autoSelectBackend } from "../backend/native/index.js";
+import { configure } from "../backend/configure.js";
 import type { RunRequest, WorkerInit, WorkerReply } from "./protocol.js";
 
 function asTensor(t: TensorData | null): Tensor | null {
@@ -21,9 +21,9 @@ function reply(msg: WorkerReply, transfer: ArrayBuffer[] = []): void {
 
 function start(): void {
   const init = workerData as WorkerInit;
-  autoSelectBackend();
   let loaded;
   try {
+    configure(init.configuration);
     loaded = loadPretrained(init.modelDir, { architecture: init.architecture });
   } catch (err) {
     reply({ kind: "error", id: null, message: (err as Error).message, userError: err instanceof BertkitError });

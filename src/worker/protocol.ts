@@ -1,9 +1,12 @@
 /** Messages between `InferenceWorker` (main thread) and `inference-worker.ts` (worker thread). */
+import type { Configuration } from "../backend/configure.js";
 import type { TensorData } from "../io/safetensors.js";
 
 export interface WorkerInit {
   modelDir: string;
   architecture?: string;
+  /** The parent's backend and threads at start, so the worker computes as the caller configured. */
+  configuration: Configuration;
 }
 
 export interface RunRequest {

@@ -5,6 +5,7 @@
  */
 import { expect, it } from "vitest";
 import type { BinaryOp, UnaryOp } from "../../src/backend/kernels.js";
+import { defaultAddonPath, loadAddon, signatureMismatches } from "../../src/backend/native/addon.js";
 import { UNARY_CODES } from "../../src/backend/native/codes.js";
 import { referenceKernels } from "../../src/backend/reference/index.js";
 import { broadcastStrides, check, copies, Data, describeNative, native, SIZES, zeros } from "./harness.js";
@@ -249,6 +250,43 @@ describeNative("native backend plumbing", () => {
     referenceKernels.unary("gelu", x, b);
     expect(Array.from(a)).toEqual(Array.from(b));
     expect(native?.sumSquares(x)).toBe(referenceKernels.sumSquares(x));
+  });
+
+  it("hands float64 calls of the addon's own functions to the reference kernels, once, results included", () => {
+    const d = new Data(13);
+    const f64 = (n: number): Float64Array => Float64Array.from(d.normal(n));
+    const [x, gamma, beta] = [f64(12), f64(4), f64(4)];
+    const outputs = (): Float64Array[] => [new Float64Array(12), new Float64Array(3), new Float64Array(3)];
+    const [out, mean, rstd] = outputs();
+    const [refOut, refMean, refRstd] = outputs();
+    native?.layerNorm(x, gamma, beta, 3, 4, 1e-5, out, mean, rstd);
+    referenceKernels.layerNorm(x, gamma, beta, 3, 4, 1e-5, refOut, refMean, refRstd);
+    expect([out, mean, rstd].map((o) => Array.from(o))).toEqual([refOut, refMean, refRstd].map((o) => Array.from(o)));
+    const targets = Int32Array.from([0, -100, 3]);
+    const loss = [new Float64Array(3), new Float64Array(3)];
+    const refLoss = [new Float64Array(3), new Float64Array(3)];
+    expect(native?.crossEntropy(x, targets, 3, 4, -100, loss[0], loss[1])).toBe(2);
+    referenceKernels.crossEntropy(x, targets, 3, 4, -100, refLoss[0], refLoss[1]);
+    expect(loss.map((o) => Array.from(o))).toEqual(refLoss.map((o) => Array.from(o)));
+    // An accumulating kernel accumulates once, and a float32 source with a float64 destination also goes there.
+    const dst = f64(12);
+    const expected = dst.slice();
+    const src = d.normal(12);
+    native?.copyBlocks(src, 0, 4, dst, 0, 4, 3, 4, true);
+    referenceKernels.copyBlocks(src, 0, 4, expected, 0, 4, 3, 4, true);
+    expect(Array.from(dst)).toEqual(Array.from(expected));
+  });
+
+  it("loads an addon whose signatures are signatures.ts's, and reports any difference", () => {
+    const load = loadAddon(defaultAddonPath());
+    if (!load.ok) throw new Error(load.reason);
+    const exported = load.addon.signatures;
+    expect(signatureMismatches(exported)).toEqual([]);
+    expect(signatureMismatches({ ...exported, softmax: "(x: f32, out: f32, rows: number, cols: number) => void", extra: "() => void" }))
+      .toEqual([
+        "softmax: the addon has (x: f32, out: f32, rows: number, cols: number) => void, signatures.ts (x: f32, rows: number, cols: number, out: f32) => void",
+        "extra: exported by the addon, missing from signatures.ts",
+      ]);
   });
 
   it("rejects arrays that are too short with an error naming the kernel", () => {

@@ -9,8 +9,8 @@ import { describe, expect, it } from "vitest";
 import { BertForPreTraining } from "../../src/bert/heads/pretraining.js";
 import { BertForSequenceClassification } from "../../src/bert/heads/sequence-classification.js";
 import { BertModel } from "../../src/bert/model.js";
-import { namedOutputs } from "../../src/bert/named-outputs.js";
-import { loadPretrained, savePretrained } from "../../src/bert/pretrained.js";
+import { namedOutputs } from "../../src/inference/named-outputs.js";
+import { loadPretrained, newlyInitializedWarning, savePretrained } from "../../src/bert/pretrained.js";
 import { readSafetensors, readSafetensorsHeader, type TensorData, writeSafetensors } from "../../src/io/safetensors.js";
 import { FormatError } from "../../src/errors.js";
 import { GOLDEN_MODELS, SHARED } from "../helpers/golden.js";
@@ -108,6 +108,11 @@ describe("checkpoint key variants", () => {
     const { model, report } = loadPretrained(dir, { architecture: "BertForSequenceClassification" });
     expect(model).toBeInstanceOf(BertForSequenceClassification);
     expect(report.newlyInitialized.sort()).toEqual(["classifier.bias", "classifier.weight"]);
+    expect(newlyInitializedWarning({ architecture: "BertForSequenceClassification", report }, dir)).toBe(
+      `some weights of BertForSequenceClassification were not in the checkpoint at ${dir} and are newly initialized: ` +
+      "classifier.bias, classifier.weight; its outputs are random until you fine-tune it");
+    expect(() => loadPretrained(dir, { architecture: "BertForFoo" })).toThrow(
+      /^model class "BertForFoo" is not one bertkit has; pick one of BertModel, BertForPreTraining, .*BertForTokenClassification$/);
     const asBase = loadPretrained(dir).model;
     expect(asBase).toBeInstanceOf(BertModel);
     if (!(model instanceof BertForSequenceClassification) || !(asBase instanceof BertModel)) return;
@@ -120,6 +125,7 @@ describe("checkpoint key variants", () => {
     expect(model).toBeInstanceOf(BertModel);
     expect(report.unused).toContain("cls.seq_relationship.weight");
     expect(report.newlyInitialized).toEqual([]);
+    expect(newlyInitializedWarning({ architecture: "BertModel", report }, TINY)).toBeNull();
   });
 
   it("loads gutenberg-mini (tied decoder not stored) with the decoder sharing the word embeddings", () => {

@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { namedOutputs } from "../../src/bert/named-outputs.js";
+import { namedOutputs } from "../../src/inference/named-outputs.js";
 import { loadPretrained } from "../../src/bert/pretrained.js";
 import { readSafetensors, type TensorData } from "../../src/io/safetensors.js";
 import { Tensor } from "../../src/tensor/tensor.js";

@@ -125,3 +125,25 @@ describe("whole-model gradient", () => {
     expect(err).toBeLessThan(1e-6);
   });
 });
+
+describe("bad inputs", () => {
+  const model = baseModel(smallConfig());
+  const ids = randomIds(2, 4, 50);
+
+  it("says an empty input_ids is empty instead of failing deep inside", () => {
+    expect(() => model.forward({ inputIds: new Tensor(new Int32Array(0), [1, 0]) }))
+      .toThrow(/^input_ids \[1, 0\] is empty: give at least one sequence of at least one token/);
+    expect(() => model.forward({ inputIds: new Tensor(new Int32Array(0), [0, 4]) })).toThrow(/is empty/);
+  });
+
+  it("accepts only 0 and 1 in attention_mask, naming the position", () => {
+    const mask = intTensor([1, 1, 1, 0, 1, 2, 1, 1], [2, 4]);
+    expect(() => model.forward({ inputIds: ids, attentionMask: mask }))
+      .toThrow(/^attention_mask holds 2 at \(1, 1\); it must be 1 for real tokens and 0 for padding$/);
+  });
+
+  it("names both shapes when attention_mask does not match input_ids", () => {
+    expect(() => model.forward({ inputIds: ids, attentionMask: intTensor([1, 1, 1], [1, 3]) }))
+      .toThrow(/^attention_mask \[1, 3\] must match input_ids \[2, 4\]$/);
+  });
+});

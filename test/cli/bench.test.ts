@@ -30,7 +30,7 @@ describe("bertkit bench", () => {
   });
 
   it("rejects an unknown mode, a bad preset and a sequence longer than the model", () => {
-    expect(run(["bench", "backward", "--config", "tiny"]).stderr).toMatch(/mode must be forward or train/);
+    expect(run(["bench", "backward", "--config", "tiny"]).stderr).toMatch(/argument 'mode'\. Allowed choices are forward, train/);
     expect(run(["bench", "forward", "--config", "huge"]).stderr).toMatch(/not a preset .* nor a model folder/);
     expect(run(["bench", "forward", "--config", "tiny", "--seq", "1000"]).stderr).toMatch(/--seq 1000 exceeds the model's 512 positions/);
   });

@@ -13,6 +13,7 @@ import type { ArchitectureName } from "../../src/bert/architectures.js";
 import { readSafetensors, writeSafetensors } from "../../src/io/safetensors.js";
 import { buildSafetensors, entry, littleEndian } from "../io/safetensors-bytes.js";
 import { SHARED } from "../helpers/golden.js";
+import { abbreviatedList } from "../../src/cli/commands/forward.js";
 import { randomModel, smallConfig } from "../helpers/random-model.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -98,7 +99,38 @@ describe("bertkit forward on other configurations", () => {
   });
 });
 
+describe("bertkit forward reports", () => {
+  it("warns on one line about a head the checkpoint lacks, and counts tensors in the right number", () => {
+    const dir = tmp();
+    writeSafetensors(join(dir, "in.safetensors"), { input_ids: { dtype: "int32", shape: [1, 4], data: Int32Array.from([101, 2009, 2001, 102]) } });
+    const args = ["forward", "--model", MINI, "--inputs", join(dir, "in.safetensors"), "--out", join(dir, "o.safetensors"), "--threads", "1"];
+    const qa = run([...args, "--class", "BertForQuestionAnswering"]);
+    expect(qa.code).toBe(0);
+    expect(qa.stderr).toBe(
+      `bertkit: warning: some weights of BertForQuestionAnswering were not initialized from the model checkpoint at ${MINI} ` +
+        "and are newly initialized: [qa_outputs.weight, qa_outputs.bias]; their outputs are random: train this model on a down-stream task first\n",
+    );
+    expect(qa.stdout).toMatch(/^wrote 2 tensors to /);
+    const nsp = run([...args, "--class", "BertForNextSentencePrediction"]);
+    expect(nsp.stderr).toBe("");
+    expect(nsp.stdout).toBe(`wrote 1 tensor to ${join(dir, "o.safetensors")}:\n  logits [1, 2]\n`);
+  });
+
+  it("abbreviates a long list of new weights", () => {
+    expect(abbreviatedList(["a", "b", "c"])).toBe("[a, b, c]");
+    expect(abbreviatedList(Array.from({ length: 10 }, (_, i) => `w${i}`))).toBe("[w0, w1, w2, w3, w4, w5, … and 4 more]");
+  });
+});
+
 describe("bertkit forward errors", () => {
+  it("rejects ids that are not I32 or I64, saying what is allowed", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "in.safetensors"), buildSafetensors({ input_ids: entry("U8", [1, 3], 0, 3) }, [1, 2, 3]));
+    const r = run(["forward", "--model", MINI, "--inputs", join(dir, "in.safetensors"), "--out", join(dir, "o.safetensors")]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`bertkit: ${join(dir, "in.safetensors")}: "input_ids" is U8; input_ids, attention_mask, token_type_ids must be I32 or I64 (convert it, e.g. numpy's .astype("int64") or torch's .long())\n`);
+  });
+
   it("says when input_ids is missing", () => {
     const dir = tmp();
     writeSafetensors(join(dir, "in.safetensors"), { ids: { dtype: "int32", shape: [1, 2], data: Int32Array.from([1, 2]) } });

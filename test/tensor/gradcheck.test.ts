@@ -10,6 +10,8 @@ import { addLayerNorm, layerNorm } from "../../src/tensor/ops/layer-norm.js";
 import { biasActivation } from "../../src/tensor/ops/bias-activation.js";
 import { linear } from "../../src/tensor/ops/linear.js";
 import { scaledDotProductAttention } from "../../src/tensor/ops/attention.js";
+import { selfAttention } from "../../src/tensor/ops/self-attention.js";
+import { attentionMask, packTokens } from "../../src/tensor/attention-mask.js";
 import { embedding } from "../../src/tensor/ops/embedding.js";
 import { bceWithLogits, crossEntropy, mseLoss } from "../../src/tensor/ops/losses.js";
 import { mean, sum } from "../../src/tensor/ops/reduce.js";
@@ -107,9 +109,15 @@ describe("fused ops", () => {
   check("addLayerNorm (x, residual, γ, β)", (x, res, g, b) => addLayerNorm(x, res, g, b, 1e-12), [r(2, 3, 6), r(2, 3, 6), r(6), r(6)]);
   const mask = intTensor([1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0], [3, 5]);
   const attn = (causal: boolean, p: number) => (q: Tensor, k: Tensor, v: Tensor): Tensor =>
-    scaledDotProductAttention(q, k, v, { heads: 2, keyMask: mask, causal, dropout: p > 0 ? { p, rng: new Rng(3) } : null }).out;
+    scaledDotProductAttention(q, k, v, { heads: 2, mask: attentionMask(mask, 3, 5, { causal }), dropout: p > 0 ? { p, rng: new Rng(3) } : null }).out;
   check("attention with padding", attn(false, 0), [r(3, 5, 6), r(3, 5, 6), r(3, 5, 6)]);
   check("attention, causal + padding", attn(true, 0), [r(3, 5, 6), r(3, 5, 6), r(3, 5, 6)]);
   check("attention with dropout (fixed mask)", attn(false, 0.25), [r(3, 5, 6), r(3, 5, 6), r(3, 5, 6)]);
-  check("attention without mask, 1 head", (q, k, v) => scaledDotProductAttention(q, k, v, { heads: 1, keyMask: null, causal: false, dropout: null }).out, [r(2, 4, 3), r(2, 4, 3), r(2, 4, 3)]);
+  check("attention without mask, 1 head", (q, k, v) => scaledDotProductAttention(q, k, v, { heads: 1, mask: attentionMask(null, 2, 4), dropout: null }).out, [r(2, 4, 3), r(2, 4, 3), r(2, 4, 3)]);
+  // The whole op on packed real tokens (N, C): projections, re-padding around the kernel, packing back.
+  const packed = attentionMask(mask, 3, 5);
+  check("self-attention on packed rows (x, Wq, bq, Wk, bk, Wv, bv)", (x, wq, bq, wk, bk, wv, bv) =>
+    selfAttention(packTokens(x, packed), { query: { weight: wq, bias: bq }, key: { weight: wk, bias: bk }, value: { weight: wv, bias: bv } },
+      { heads: 2, mask: packed, dropout: null, withProbs: false }).context,
+  [r(3, 5, 4), r(4, 4), r(4), r(4, 4), r(4), r(4, 4), r(4)]);
 });

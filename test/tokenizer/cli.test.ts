@@ -42,14 +42,15 @@ describe("bertkit tokenize", () => {
     expect(JSON.parse(out).tokens).toEqual(["[CLS]", "Who", "?", "[SEP]", "Café", "au", "[SEP]"]);
   });
 
-  it("reads a model folder and JSON lines, one output line per input", async () => {
+  it("reads a model folder and JSON lines, one output line per input line (null for a blank one)", async () => {
     const file = join(dir, "in.jsonl");
     writeFileSync(file, '{"text": "Hello there", "pair": "General Kenobi"}\n\n{"text": "Alone", "pair": null}\n');
     const { code, out } = await run(["tokenize", "--model", join(SHARED, "models", "gutenberg-mini"), "--jsonl", file]);
     expect(code).toBe(0);
-    const lines = out.trim().split("\n").map((l) => JSON.parse(l) as { tokens: string[] });
-    expect(lines.map((l) => l.tokens)).toEqual([
+    const lines = out.trim().split("\n").map((l) => JSON.parse(l) as { tokens: string[] } | null);
+    expect(lines.map((l) => l?.tokens ?? null)).toEqual([
       ["[CLS]", "hello", "there", "[SEP]", "general", "ken", "##ob", "##i", "[SEP]"],
+      null,
       ["[CLS]", "alone", "[SEP]"],
     ]);
   });
@@ -63,19 +64,28 @@ describe("bertkit tokenize", () => {
     writeFileSync(bad, '{"txt": "ok"}\n');
     r = await run(["tokenize", "--vocab", VOCAB_UNCASED, "--jsonl", bad]);
     expect(r.err).toMatch(/line 1: expected an object with a string "text"/);
+    expect(r.code).toBe(1);
     r = await run(["tokenize", "--vocab", join(dir, "none.txt"), "hi"]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/none.txt does not exist/);
     r = await run(["tokenize", "--vocab", VOCAB_UNCASED, "--jsonl", join(dir, "none.jsonl")]);
     expect(r.err).toMatch(/none.jsonl does not exist/);
     r = await run(["tokenize", "hi"]);
-    expect(r.err).toMatch(/either --model DIR or --vocab FILE/);
+    expect(r).toMatchObject({ code: 2, err: "bertkit: give --model DIR or --vocab FILE (see bertkit tokenize --help)\n" });
     r = await run(["tokenize", "--vocab", VOCAB_UNCASED, "--max-length", "zero", "hi"]);
-    expect(r.err).toMatch(/--max-length must be a positive integer/);
+    expect(r).toMatchObject({ code: 2, err: "bertkit: option '--max-length <n>' argument 'zero' is invalid. expected an integer ≥ 1 (see bertkit tokenize --help)\n" });
     r = await run(["tokenize", "--vocab", VOCAB_UNCASED, "--max-length", "2", "a", "b"]);
+    expect(r.code).toBe(1);
     expect(r.err).toMatch(/special tokens alone take 3/);
     r = await run(["tokenize", "--vocab", VOCAB_UNCASED, "--truncation", "middle", "hi"]);
-    expect(r.code).not.toBe(0);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^bertkit: option '--truncation <strategy>' argument 'middle' is invalid\. Allowed choices are longest_first, only_first, only_second/);
+    r = await run(["tokenize", "--vocab", VOCAB_UNCASED, "--truncation", "only_first", "hi"]);
+    expect(r).toMatchObject({ code: 2, err: "bertkit: --truncation needs --max-length (see bertkit tokenize --help)\n" });
+    r = await run(["tokenize", "--vocab", VOCAB_UNCASED, "--jsonl", "x.jsonl", "hi"]);
+    expect(r.err).toMatch(/give TEXT \[PAIR\] or --jsonl FILE, not both/);
+    r = await run(["tokenize", "--model", "m", "--cased", "hi"]);
+    expect(r.err).toMatch(/option '--cased' cannot be used with option '--model <dir>'/);
   });
 });
 
@@ -95,7 +105,7 @@ describe("bertkit vocab train", () => {
 
   it("rejects a bad vocabulary size", async () => {
     const r = await run(["vocab", "train", "--corpus", "x.txt", "--vocab-size", "many", "--out", dir]);
-    expect(r.code).toBe(1);
-    expect(r.err).toMatch(/--vocab-size must be an integer/);
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("bertkit: option '--vocab-size <n>' argument 'many' is invalid. expected an integer ≥ 5 (see bertkit vocab train --help)\n");
   });
 });

@@ -10,7 +10,8 @@ import { loadPretrained } from "../../src/bert/pretrained.js";
 import { readSafetensors, type TensorData } from "../../src/io/safetensors.js";
 import { backward } from "../../src/tensor/autograd.js";
 import { Tensor } from "../../src/tensor/tensor.js";
-import { AdamW, bertParamGroups, clipGradNorm } from "../../src/train/adamw.js";
+import { bertParamGroups } from "../../src/bert/param-groups.js";
+import { AdamW, clipGradNorm } from "../../src/train/adamw.js";
 import { linearWarmupDecay } from "../../src/train/schedule.js";
 import { GOLDEN_MODELS } from "../helpers/golden.js";
 

@@ -1,7 +1,7 @@
 /** Inference in a worker thread: same numbers as on the main thread, and the event loop stays free. */
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { namedOutputs } from "../../src/bert/named-outputs.js";
+import { namedOutputs } from "../../src/inference/named-outputs.js";
 import { loadPretrained } from "../../src/bert/pretrained.js";
 import { InputError } from "../../src/errors.js";
 import { intTensor } from "../../src/tensor/tensor.js";

@@ -1,12 +1,12 @@
 /**
- * The native CPU backend: a C++ addon (native/) with OpenBLAS GEMM and AVX2 kernels, float32 only.
- * `loadNativeBackend()` gives its `Kernels` (null when the addon is not built); `autoSelectBackend()`
- * activates it when available.
+ * The native CPU backend: a C++ addon (native/) with its own AVX-512/AVX2 GEMM, OpenBLAS, threaded kernels
+ * and fused attention, float32 only. `loadNativeBackend()` gives its `Kernels` (null when the addon is not
+ * built); `configure()` (../configure.ts) decides whether it is used.
  */
 import type { Kernels } from "../kernels.js";
 import { loadNative } from "./select.js";
 
-export { autoSelectBackend, loadNative, type NativeLoad, type SelectOptions } from "./select.js";
+export { loadNative, type NativeLoad } from "./select.js";
 export { defaultAddonPath } from "./addon.js";
 
 /** The native kernels (name "native"), or null when the addon is not built or cannot load. */

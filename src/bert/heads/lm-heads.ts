@@ -10,7 +10,7 @@ import { Parameter } from "../../nn/parameter.js";
 import { constant_ } from "../../nn/init.js";
 import { linear } from "../../tensor/ops/linear.js";
 import type { Tensor } from "../../tensor/tensor.js";
-import type { UnaryOp } from "../../backend/kernels.js";
+import type { UnaryOp } from "../../tensor/ops/unary.js";
 import { activation } from "../activation.js";
 import type { BertConfig } from "../config.js";
 

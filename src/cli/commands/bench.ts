@@ -1,12 +1,12 @@
 /** `bertkit bench <forward|train>`: sequences/s, tokens/s and peak RSS of a model size on this machine. */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { type Command, Option } from "commander";
+import { Argument, type Command, Option } from "commander";
 import { isPresetName, presetConfig, readConfig, type BertConfig } from "../../bert/config.js";
 import { InputError } from "../../errors.js";
 import { type BenchMode, measureThroughput } from "../../perf/throughput.js";
 import { activeBackend } from "../../backend/registry.js";
-import { parsePositiveInt, parsePositiveNumber } from "../parse.js";
+import { integer, positiveNumber } from "../parse.js";
 
 interface BenchFlags {
   config: string;
@@ -31,17 +31,16 @@ export function registerBench(program: Command): void {
     .command("bench")
     .description("time a forward pass (BertModel, eval) or a pre-training step (MLM + NSP, backward, AdamW)")
     .addOption(new Option("--config <preset|dir>", "preset (tiny, mini, small, medium, base, large) or model folder").default("base"))
-    .option("--batch <n>", "sequences per batch", parsePositiveInt, 8)
-    .option("--seq <n>", "tokens per sequence", parsePositiveInt, 128)
-    .option("--min-seq <n>", "draw each sequence's real length from [min-seq, seq] (padding the rest)", parsePositiveInt)
-    .option("--threads <n>", "compute threads (default: all cores, or BERTKIT_THREADS)", parsePositiveInt)
-    .option("--seconds <s>", "time for at least this long", parsePositiveNumber, 10)
+    .option("--batch <n>", "sequences per batch", integer(1), 8)
+    .option("--seq <n>", "tokens per sequence", integer(1), 128)
+    .option("--min-seq <n>", "draw each sequence's real length from [min-seq, seq] (padding the rest)", integer(1))
+    .option("--threads <n>", "compute threads (default: all cores, or BERTKIT_THREADS)", integer(1, 1024))
+    .option("--seconds <s>", "time for at least this long", positiveNumber, 10)
     .option("--json", "print {seq_per_s, tokens_per_s, peak_rss_mib} as JSON")
-    .argument("<mode>", "forward or train")
-    .action((mode: string, flags: BenchFlags) => {
-      if (mode !== "forward" && mode !== "train") throw new InputError(`bench: mode must be forward or train, got "${mode}"`);
+    .addArgument(new Argument("<mode>", "forward: a BertModel forward pass; train: a pre-training step").choices(["forward", "train"]))
+    .action((mode: BenchMode, flags: BenchFlags) => {
       const config = resolveConfig(flags.config);
-      const r = measureThroughput({ mode: mode as BenchMode, config, batch: flags.batch, seq: flags.seq, seconds: flags.seconds, minSeq: flags.minSeq });
+      const r = measureThroughput({ mode, config, batch: flags.batch, seq: flags.seq, seconds: flags.seconds, minSeq: flags.minSeq });
       if (flags.json === true) {
         process.stdout.write(JSON.stringify({ seq_per_s: r.seq_per_s, tokens_per_s: r.tokens_per_s, peak_rss_mib: r.peak_rss_mib }) + "\n");
         return;

@@ -1,94 +1,65 @@
-/** `bertkit tokenize`: encode a text, a pair, or a JSON-lines file of them, and print the encodings as JSON lines. */
-import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
+/**
+ * `bertkit tokenize`: encode a text, a pair, or each line of a JSON-lines file, and print the encodings as JSON lines
+ * (one output line per input line; see src/data/tokenize-jsonl.ts).
+ */
 import { Option, type Command } from "commander";
-import { InputError } from "../../errors.js";
-import {
-  loadTokenizer,
-  loadVocabTokenizer,
-  type BertTokenizer,
-  type EncodeOptions,
-  type Encoding,
-  type TruncationStrategy,
-} from "../../tokenizer/index.js";
+import { modelMaxLength } from "../../data/model-max-length.js";
+import { encodeRecord, encodingOutput, tokenizeJsonLines, type TokenizeRecordsOptions, type TooLongInput } from "../../data/tokenize-jsonl.js";
+import { loadTokenizer, loadVocabTokenizer, type BertTokenizer, type EncodeOptions, type PaddingStrategy, type TruncationStrategy } from "../../tokenizer/index.js";
+import { stdoutLines } from "../output.js";
+import { integer } from "../parse.js";
+import { UsageError } from "../usage.js";
 
-export interface TokenizeCommandOptions {
+interface TokenizeFlags {
   model?: string;
   vocab?: string;
   cased?: boolean;
-  maxLength?: string;
+  maxLength?: number;
   truncation?: TruncationStrategy;
+  stride?: number;
+  returnOverflowing?: boolean;
+  padding?: PaddingStrategy;
   jsonl?: string;
 }
 
-/** The fields the command prints for one encoding. */
-export function encodingOutput(e: Encoding): Record<string, unknown> {
+async function openTokenizer(o: TokenizeFlags): Promise<BertTokenizer> {
+  if (o.model !== undefined) return loadTokenizer(o.model);
+  if (o.vocab !== undefined) return loadVocabTokenizer(o.vocab, { lowercase: o.cased !== true });
+  throw new UsageError("give --model DIR or --vocab FILE");
+}
+
+/** The flags as the library's EncodeOptions; flags that need --max-length say so. */
+function encodeOptions(o: TokenizeFlags): EncodeOptions {
+  if (o.maxLength === undefined) {
+    const needing = [
+      o.truncation !== undefined && "--truncation",
+      o.stride !== undefined && "--stride",
+      o.returnOverflowing === true && "--return-overflowing",
+      o.padding === "max_length" && "--padding max_length",
+    ].filter((flag) => flag !== false);
+    if (needing.length > 0) throw new UsageError(`${needing.join(", ")} needs --max-length`);
+  }
+  if (o.stride !== undefined && o.returnOverflowing !== true) {
+    throw new UsageError("--stride sets the overlap of the overflowing windows: add --return-overflowing to print them");
+  }
   return {
-    tokens: e.tokens,
-    input_ids: Array.from(e.inputIds),
-    token_type_ids: Array.from(e.tokenTypeIds),
-    attention_mask: Array.from(e.attentionMask),
-    offsets: e.offsets,
+    ...(o.maxLength !== undefined ? { maxLength: o.maxLength, truncation: o.truncation ?? "longest_first" } : {}),
+    ...(o.stride !== undefined ? { stride: o.stride } : {}),
+    ...(o.padding !== undefined ? { padding: o.padding } : {}),
   };
 }
 
-async function openTokenizer(o: TokenizeCommandOptions): Promise<BertTokenizer> {
-  if ((o.model === undefined) === (o.vocab === undefined)) throw new InputError("give either --model DIR or --vocab FILE");
-  if (o.model !== undefined) {
-    if (o.cased === true) throw new InputError("--cased goes with --vocab; a model folder says its own casing");
-    return loadTokenizer(o.model);
-  }
-  return loadVocabTokenizer(o.vocab as string, { lowercase: o.cased !== true });
-}
-
-function encodeOptions(o: TokenizeCommandOptions): EncodeOptions {
-  if (o.maxLength === undefined) {
-    if (o.truncation !== undefined) throw new InputError("--truncation needs --max-length");
-    return {};
-  }
-  const maxLength = Number(o.maxLength);
-  if (!Number.isInteger(maxLength) || maxLength < 1) throw new InputError(`--max-length must be a positive integer, got ${o.maxLength}`);
-  return { maxLength, truncation: o.truncation ?? "longest_first" };
-}
-
-/** Encodes each `{"text": …, "pair": …}` line of `path` ("-": standard input) and writes one JSON line per input. */
-export async function tokenizeJsonLines(tokenizer: BertTokenizer, path: string, options: EncodeOptions, write: (line: string) => void): Promise<number> {
-  const input = path === "-" ? process.stdin : createReadStream(path, { encoding: "utf8" });
-  const opened = new Promise<void>((resolve, reject) => {
-    if (path === "-") resolve();
-    input.once("open", () => resolve());
-    input.once("error", (error: NodeJS.ErrnoException) =>
-      reject(new InputError(error.code === "ENOENT" ? `${path} does not exist` : `cannot read ${path}: ${error.message}`)),
+/** One warning per run, as Hugging Face gives, naming the input and the fix. */
+function tooLongWarning(where: (line: number) => string, source: string): (input: TooLongInput) => void {
+  let warned = false;
+  return ({ line, tokens, maxLength }) => {
+    if (warned) return;
+    warned = true;
+    process.stderr.write(
+      `bertkit: warning: ${where(line)} is ${tokens} tokens, longer than the model's maximum of ${maxLength} (${source}); ` +
+        `a model cannot run on it: pass --max-length ${maxLength} to truncate (further long inputs are not reported)\n`,
     );
-  });
-  await opened;
-  let lineNumber = 0;
-  let count = 0;
-  for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-    lineNumber++;
-    if (line.trim() === "") continue;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch (error) {
-      throw new InputError(`${path} line ${lineNumber}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
-    }
-    if (typeof record !== "object" || record === null || typeof (record as { text?: unknown }).text !== "string") {
-      throw new InputError(`${path} line ${lineNumber}: expected an object with a string "text" (and optionally "pair")`);
-    }
-    const { text, pair } = record as { text: string; pair?: unknown };
-    if (pair !== undefined && pair !== null && typeof pair !== "string") {
-      throw new InputError(`${path} line ${lineNumber}: "pair" must be a string or null`);
-    }
-    try {
-      write(JSON.stringify(encodingOutput(tokenizer.encode(text, pair ?? null, options))));
-    } catch (error) {
-      if (error instanceof InputError) throw new InputError(`${path} line ${lineNumber}: ${error.message}`);
-      throw error;
-    }
-    count++;
-  }
-  return count;
+  };
 }
 
 export function registerTokenize(program: Command): void {
@@ -97,21 +68,36 @@ export function registerTokenize(program: Command): void {
     .description("encode TEXT (and PAIR) or each line of a JSON-lines file; print tokens, ids, type ids, attention mask and offsets as JSON")
     .argument("[text]", "text to encode")
     .argument("[pair]", "second text of a pair")
-    .option("--model <dir>", "model folder with tokenizer.json and/or vocab.txt (+ tokenizer_config.json)")
+    .addOption(new Option("--model <dir>", "model folder with tokenizer.json and/or vocab.txt (+ tokenizer_config.json)").conflicts("vocab"))
     .option("--vocab <file>", "a vocab.txt (lower-cased unless --cased)")
-    .option("--cased", "with --vocab: keep case and accents")
-    .option("--max-length <n>", "truncate to at most n tokens, special tokens included")
-    .addOption(new Option("--truncation <strategy>", "how to truncate a pair").choices(["longest_first", "only_first", "only_second"]))
-    .option("--jsonl <file>", 'JSON lines {"text": …, "pair": …} ("-" for standard input); prints one line per input')
-    .action(async (text: string | undefined, pair: string | undefined, o: TokenizeCommandOptions) => {
-      if ((o.jsonl === undefined) === (text === undefined)) throw new InputError("give TEXT [PAIR] or --jsonl FILE");
+    .addOption(new Option("--cased", "with --vocab: keep case and accents").conflicts("model"))
+    .option("--max-length <n>", "truncate to at most n tokens, special tokens included", integer(1))
+    .addOption(new Option("--truncation <strategy>", "how to truncate a pair (default longest_first)").choices(["longest_first", "only_first", "only_second"]))
+    .option("--return-overflowing", "also print the truncated windows, nested in each line's \"overflowing\" array")
+    .option("--stride <n>", "with --return-overflowing: tokens shared by consecutive windows", integer(0))
+    .addOption(new Option("--padding <strategy>", "longest: to the longest input; max_length: to --max-length").choices(["longest", "max_length"]))
+    .option("--jsonl <file>", 'JSON lines {"text": …, "pair": …} ("-" for standard input); one output line per input line, null for a blank one')
+    .action(async (text: string | undefined, pair: string | undefined, o: TokenizeFlags) => {
+      if ((o.jsonl === undefined) === (text === undefined)) throw new UsageError("give TEXT [PAIR] or --jsonl FILE, not both");
+      if (o.jsonl !== undefined && pair !== undefined) throw new UsageError("with --jsonl, pairs come from each line's \"pair\"; drop the PAIR argument");
+      const encode = encodeOptions(o);
       const tokenizer = await openTokenizer(o);
-      const options = encodeOptions(o);
-      const write = (line: string): void => void process.stdout.write(line + "\n");
-      if (o.jsonl !== undefined) {
-        await tokenizeJsonLines(tokenizer, o.jsonl, options, write);
-        return;
+      const maxLength = modelMaxLength(tokenizer, o.model);
+      const source = maxLength?.source ?? "";
+      const options: TokenizeRecordsOptions = { encode, returnOverflowing: o.returnOverflowing === true, modelMaxLength: maxLength?.tokens ?? null };
+      const output = stdoutLines();
+      try {
+        if (o.jsonl !== undefined) {
+          const file = o.jsonl === "-" ? "standard input" : o.jsonl;
+          const onTooLong = tooLongWarning((line) => `line ${line} of ${file}`, source);
+          await tokenizeJsonLines(tokenizer, o.jsonl, output.write, { ...options, onTooLong, signal: output.closed });
+          return;
+        }
+        const onTooLong = tooLongWarning(() => (pair === undefined ? "the text" : "the pair"), source);
+        const encoding = encodeRecord(tokenizer, { text: text as string, pair: pair ?? null }, 0, { ...options, onTooLong });
+        output.write(JSON.stringify(encodingOutput(encoding, options.returnOverflowing)));
+      } finally {
+        output.dispose();
       }
-      write(JSON.stringify(encodingOutput(tokenizer.encode(text as string, pair ?? null, options))));
     });
 }

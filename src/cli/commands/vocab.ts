@@ -1,21 +1,17 @@
 /** `bertkit vocab train`: learn a WordPiece vocabulary from text files; writes vocab.txt and tokenizer.json. */
 import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
-import { InputError } from "../../errors.js";
 import { saveTokenizer, trainWordPieceVocab, type TrainProgress } from "../../tokenizer/index.js";
+import { prepareOutputFolder } from "../../util/output-folder.js";
+import { integer } from "../parse.js";
+import { required } from "../usage.js";
 
-export interface VocabTrainCommandOptions {
-  corpus: string[];
-  vocabSize: string;
+interface VocabTrainFlags {
+  corpus?: string[];
+  vocabSize?: number;
   cased?: boolean;
-  minFrequency: string;
-  out: string;
-}
-
-function integer(flag: string, value: string, min: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new InputError(`${flag} must be an integer ≥ ${min}, got ${value}`);
-  return n;
+  minFrequency: number;
+  out?: string;
 }
 
 /** A progress bar on stderr when it is a terminal; nothing otherwise (logs and tests stay clean). */
@@ -41,31 +37,44 @@ function progressReporter(): { update: (event: TrainProgress) => void; stop: () 
   };
 }
 
+/** Why fewer pieces than asked for were learned, and what to change. */
+export function shortfallLine(learned: number, asked: number, minFrequency: number): string {
+  const fix = minFrequency > 1 ? "lower --min-frequency or give more text" : "give more text";
+  return `bertkit: learned ${learned} of the ${asked} pieces asked for: the corpus has no more pairs to merge at --min-frequency ${minFrequency} (${fix})`;
+}
+
 export function registerVocab(program: Command): void {
-  const vocab = program.command("vocab").description("WordPiece vocabularies");
+  const vocab = program.command("vocab").description("WordPiece vocabularies (vocab train: learn one from text files)");
   vocab
     .command("train")
     .description("learn a WordPiece vocabulary (Hugging Face's trainer) from text files; write vocab.txt, tokenizer.json, tokenizer_config.json")
-    .requiredOption("--corpus <files...>", "UTF-8 text files")
-    .requiredOption("--vocab-size <n>", "vocabulary size, the 5 special tokens included")
+    .option("--corpus <files...>", "(required) UTF-8 text files")
+    .option("--vocab-size <n>", "(required) vocabulary size, the 5 special tokens included", integer(5))
     .option("--cased", "keep case and accents (default: lower-case and strip accents)")
-    .option("--min-frequency <n>", "least count of a pair to merge", "2")
-    .requiredOption("--out <dir>", "output folder (created if needed)")
-    .action(async (o: VocabTrainCommandOptions) => {
+    .option("--min-frequency <n>", "least count of a pair to merge", integer(0), 2)
+    .option("--out <dir>", "(required) output folder (created if needed)")
+    .action(async (o: VocabTrainFlags) => {
+      const files = required(o.corpus, "--corpus <files...>");
+      const vocabSize = required(o.vocabSize, "--vocab-size <n>");
+      const out = prepareOutputFolder(required(o.out, "--out <dir>"), "--out");
       const progress = progressReporter();
       const started = performance.now();
       try {
-        const { tokenizer, distinctWords } = await trainWordPieceVocab({
-          files: o.corpus,
-          vocabSize: integer("--vocab-size", o.vocabSize, 5),
-          minFrequency: integer("--min-frequency", o.minFrequency, 0),
+        const { tokenizer, distinctWords, exhausted } = await trainWordPieceVocab({
+          files,
+          vocabSize,
+          minFrequency: o.minFrequency,
           cased: o.cased === true,
           onProgress: progress.update,
         });
         progress.stop();
-        await saveTokenizer(tokenizer, o.out);
+        await saveTokenizer(tokenizer, out.path);
         const seconds = ((performance.now() - started) / 1000).toFixed(1);
-        process.stderr.write(`${tokenizer.vocab.size} tokens from ${distinctWords} distinct words in ${seconds} s → ${o.out}\n`);
+        if (exhausted) process.stderr.write(shortfallLine(tokenizer.vocab.size, vocabSize, o.minFrequency) + "\n");
+        process.stderr.write(`${tokenizer.vocab.size} tokens from ${distinctWords} distinct words in ${seconds} s → ${out.path}\n`);
+      } catch (error) {
+        out.discard();
+        throw error;
       } finally {
         progress.stop();
       }

@@ -6,15 +6,15 @@ import { kernelsFor } from "../../backend/registry.js";
 import { InputError } from "../../errors.js";
 import { isGradEnabled, record } from "../autograd.js";
 import type { Rng } from "../random.js";
+import type { AttentionMask } from "../attention-mask.js";
 import { fmt, sameShape } from "../shape.js";
 import { trackScratch } from "../scope.js";
 import { allocOutput, type FloatDType, Tensor } from "../tensor.js";
 
 export interface AttentionOptions {
   heads: number;
-  /** (B, T) int32, 1 = attend, 0 = padding; null when every token is real. */
-  keyMask: Tensor | null;
-  causal: boolean;
+  /** Padding, real lengths and causality, built once per forward pass (see `attentionMask`). */
+  mask: AttentionMask;
   /** Dropout on the attention probabilities (training). */
   dropout: { p: number; rng: Rng } | null;
 }
@@ -25,24 +25,12 @@ export interface AttentionOutput {
   probs: Tensor;
 }
 
-/** Number of leading real positions per sequence: one past the last unmasked token. */
-function realLengths(mask: Int32Array | null, batch: number, tokens: number): Int32Array {
-  const lengths = new Int32Array(batch).fill(tokens);
-  if (mask === null) return lengths;
-  for (let b = 0; b < batch; b++) {
-    let n = tokens;
-    while (n > 0 && mask[b * tokens + n - 1] === 0) n--;
-    lengths[b] = n;
-  }
-  return lengths;
-}
-
-/** What both entry points share: the checked mask, real lengths, head size and the dropout mask. */
+/** What both entry points share: the checked shapes, head size and the dropout mask. */
 function prepare(dtype: FloatDType, batch: number, tokens: number, hidden: number, o: AttentionOptions) {
   if (hidden % o.heads !== 0) throw new InputError(`attention: hidden size ${hidden} is not divisible by ${o.heads} heads`);
-  const mask = o.keyMask === null ? null : o.keyMask.ints("attention mask");
-  if (o.keyMask !== null && !sameShape(o.keyMask.shape, [batch, tokens])) {
-    throw new InputError(`attention_mask ${fmt(o.keyMask.shape)} must be (batch, tokens) = ${fmt([batch, tokens])}`);
+  const { mask } = o;
+  if (mask.batch !== batch || mask.tokens !== tokens) {
+    throw new InputError(`attention: the mask is for (batch, tokens) = ${fmt([mask.batch, mask.tokens])} but the input is ${fmt([batch, tokens])}`);
   }
   const headSize = hidden / o.heads;
   let dropMask = null;
@@ -53,7 +41,7 @@ function prepare(dtype: FloatDType, batch: number, tokens: number, hidden: numbe
   }
   return {
     batch, tokens, heads: o.heads, headSize, scale: 1 / Math.sqrt(headSize),
-    keyMask: mask, lengths: realLengths(mask, batch, tokens), causal: o.causal, dropMask,
+    keyMask: mask.keyMask, lengths: mask.lengths, causal: mask.causal, dropMask,
   };
 }
 

@@ -10,6 +10,7 @@ import type { UnaryOp } from "../../backend/kernels.js";
 import { kernelsFor } from "../../backend/registry.js";
 import { InputError } from "../../errors.js";
 import { isGradEnabled, record } from "../autograd.js";
+import { gemmArgs } from "../gemm-args.js";
 import { type LinearParts, packedConcatenation, packedOperand } from "../packed-weights.js";
 import { fmt } from "../shape.js";
 import { allocFloat, allocOutput, Tensor } from "../tensor.js";
@@ -32,25 +33,15 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor, activation: Unar
   const wd = weight.floats("linear");
   const bd = bias.floats("linear");
   const out = allocOutput(dtype, rows * outF);
-  kern.gemm({
-    batch: 1, m: rows, n: outF, k: inF, transA: false, transB: true,
-    a: xd, aOffset: 0, strideA: 0, b: wd, bOffset: 0, strideB: 0, c: out, cOffset: 0, strideC: 0, accumulate: false,
-    epilogue: { bias: bd, activation: "identity" },
-  });
+  kern.gemm(gemmArgs({ m: rows, n: outF, k: inF, transB: true, a: xd, b: wd, c: out, epilogue: { bias: bd, activation: "identity" } }));
   return record(new Tensor(out, [...x.shape.slice(0, -1), outF]), "linear", [x, weight, bias], (g) => {
     let gx = null;
     if (x.requiresGrad) {
       gx = allocOutput(dtype, xd.length); // G (rows, out) · W (out, in)
-      kern.gemm({
-        batch: 1, m: rows, n: inF, k: outF, transA: false, transB: false,
-        a: g, aOffset: 0, strideA: 0, b: wd, bOffset: 0, strideB: 0, c: gx, cOffset: 0, strideC: 0, accumulate: false,
-      });
+      kern.gemm(gemmArgs({ m: rows, n: inF, k: outF, a: g, b: wd, c: gx }));
     }
     const gw = allocOutput(dtype, wd.length); // Gᵀ (out, rows) · X (rows, in)
-    kern.gemm({
-      batch: 1, m: outF, n: inF, k: rows, transA: true, transB: false,
-      a: g, aOffset: 0, strideA: 0, b: xd, bOffset: 0, strideB: 0, c: gw, cOffset: 0, strideC: 0, accumulate: false,
-    });
+    kern.gemm(gemmArgs({ m: outF, n: inF, k: rows, transA: true, a: g, b: xd, c: gw }));
     const gb = allocFloat(dtype, outF);
     kern.sumAxis(g, 1, rows, outF, gb);
     return [gx, gw, gb];
@@ -67,11 +58,10 @@ function linearInference(x: Tensor, weight: Tensor, bias: Tensor, activation: Un
   // A Parameter (requiresGrad) is a model's weight, used again and again; other tensors are not worth packing.
   const packedB = weight.requiresGrad && rows > 0 && outF > 0 && inF > 0 ? packedOperand(weight, wd, kern, inF, outF, true) : null;
   const out = allocOutput(dtype, rows * outF);
-  kern.gemm({
-    batch: 1, m: rows, n: outF, k: inF, transA: false, transB: true,
-    a: x.floats("linear"), aOffset: 0, strideA: 0, b: wd, bOffset: 0, strideB: 0, c: out, cOffset: 0, strideC: 0, accumulate: false,
+  kern.gemm(gemmArgs({
+    m: rows, n: outF, k: inF, transB: true, a: x.floats("linear"), b: wd, c: out,
     packedB, epilogue: { bias: bias.floats("linear"), activation },
-  });
+  }));
   return new Tensor(out, [...x.shape.slice(0, -1), outF]);
 }
 
@@ -92,11 +82,10 @@ export function fusedLinearInference(x: Tensor, key: object, parts: readonly Lin
   const outF = fused.bias.length;
   const wd = parts[0].weight.floats("linear");
   const out = allocOutput("float32", rows * outF);
-  kern.gemm({
-    batch: 1, m: rows, n: outF, k: inF, transA: false, transB: true,
+  kern.gemm(gemmArgs({
+    m: rows, n: outF, k: inF, transB: true, a: x.floats("linear"), c: out,
     // b is not read when packedB is given; its length (inF × out of the first part) is not checked either.
-    a: x.floats("linear"), aOffset: 0, strideA: 0, b: wd, bOffset: 0, strideB: 0, c: out, cOffset: 0, strideC: 0, accumulate: false,
-    packedB: fused.packed, epilogue: { bias: fused.bias, activation: "identity" },
-  });
+    b: wd, packedB: fused.packed, epilogue: { bias: fused.bias, activation: "identity" },
+  }));
   return new Tensor(out, [...x.shape.slice(0, -1), outF]);
 }

@@ -6,6 +6,7 @@
 import { kernelsFor } from "../../backend/registry.js";
 import { InputError } from "../../errors.js";
 import { record } from "../autograd.js";
+import { gemmArgs } from "../gemm-args.js";
 import { fmt, sameShape, sizeOf } from "../shape.js";
 import { allocFloat, allocOutput, Tensor } from "../tensor.js";
 
@@ -42,11 +43,9 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const fold = sharedB && !transA;
   const rowsA = fold ? batch * m : m;
   const nb = fold ? 1 : batch;
-  kern.gemm({
-    batch: nb, m: rowsA, n, k, transA, transB,
-    a: ad, aOffset: 0, strideA: m * k, b: bd, bOffset: 0, strideB: sharedB ? 0 : k * n,
-    c: out, cOffset: 0, strideC: m * n, accumulate: false,
-  });
+  kern.gemm(gemmArgs({
+    batch: nb, m: rowsA, n, k, transA, transB, a: ad, strideA: m * k, b: bd, strideB: sharedB ? 0 : k * n, c: out, strideC: m * n,
+  }));
   const result = new Tensor(out, [...batchShape, m, n]);
 
   return record(result, "matmul", [a, b], (g) => {
@@ -56,18 +55,14 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       // dA' = G·B'ᵀ; stored as A (transposed back when transA).
       ga = allocFloat(dtype, ad.length);
       if (!transA) {
-        kern.gemm({
-          batch: nb, m: rowsA, n: k, k: n, transA: false, transB: !transB,
-          a: g, aOffset: 0, strideA: m * n, b: bd, bOffset: 0, strideB: sharedB ? 0 : k * n,
-          c: ga, cOffset: 0, strideC: m * k, accumulate: false,
-        });
+        kern.gemm(gemmArgs({
+          batch: nb, m: rowsA, n: k, k: n, transB: !transB, a: g, strideA: m * n, b: bd, strideB: sharedB ? 0 : k * n, c: ga, strideC: m * k,
+        }));
       } else {
         // A stored (K, M): dA = B'·Gᵀ, shape (K, M).
-        kern.gemm({
-          batch, m: k, n: m, k: n, transA: transB, transB: true,
-          a: bd, aOffset: 0, strideA: sharedB ? 0 : k * n, b: g, bOffset: 0, strideB: m * n,
-          c: ga, cOffset: 0, strideC: m * k, accumulate: false,
-        });
+        kern.gemm(gemmArgs({
+          batch, m: k, n: m, k: n, transA: transB, transB: true, a: bd, strideA: sharedB ? 0 : k * n, b: g, strideB: m * n, c: ga, strideC: m * k,
+        }));
       }
     }
     if (b.requiresGrad) {
@@ -77,19 +72,19 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       for (let t = 0; t < (sharedB ? batch : 1); t++) {
         const common = {
           aOffset: t * m * k, strideA: m * k, bOffset: t * m * n, strideB: m * n,
-          cOffset: 0, strideC: k * n, accumulate: t > 0,
+          strideC: k * n, accumulate: t > 0,
         };
         if (fold && t > 0) break;
         const mm = fold ? batch * m : m;
         if (!transB) {
           // B stored (K, N): dB = A'ᵀ · G.
-          kern.gemm({ ...common, batch: bBatches, m: k, n, k: mm, transA: !transA, transB: false, a: ad, b: g, c: gb });
+          kern.gemm(gemmArgs({ ...common, batch: bBatches, m: k, n, k: mm, transA: !transA, a: ad, b: g, c: gb }));
         } else {
           // B stored (N, K): dB = Gᵀ · A'.
-          kern.gemm({
+          kern.gemm(gemmArgs({
             ...common, aOffset: t * m * n, strideA: m * n, bOffset: t * m * k, strideB: m * k,
             batch: bBatches, m: n, n: k, k: mm, transA: true, transB: transA, a: g, b: ad, c: gb,
-          });
+          }));
         }
       }
     }

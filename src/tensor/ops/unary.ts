@@ -4,6 +4,9 @@ import { kernelsFor } from "../../backend/registry.js";
 import { record } from "../autograd.js";
 import { allocFloat, allocOutput, Tensor } from "../tensor.js";
 
+/** The elementwise functions (activations among them) that ops, modules and configs name. */
+export type { UnaryOp };
+
 function unary(op: UnaryOp, x: Tensor): Tensor {
   const dtype = x.floatDType;
   const kern = kernelsFor(dtype);

@@ -30,6 +30,11 @@ export interface TrainedVocab {
   tokenizer: BertTokenizer;
   /** Distinct words seen in the corpus. */
   distinctWords: number;
+  /**
+   * True when the vocabulary is smaller than `vocabSize` asked for: the corpus ran out of pairs occurring at least
+   * `minFrequency` times (`tokenizer.vocab.size` says how many pieces were learned).
+   */
+  exhausted: boolean;
 }
 
 export async function trainWordPieceVocab(options: TrainVocabOptions): Promise<TrainedVocab> {
@@ -42,6 +47,10 @@ export async function trainWordPieceVocab(options: TrainVocabOptions): Promise<T
   const lowercase = !(options.cased ?? false);
   const normalizerOptions = { lowercase, stripAccents: lowercase, cleanText: true, handleChineseChars: true };
   const counts = await countWords(options.files, new BertNormalizer(normalizerOptions), (p) => options.onProgress?.({ phase: "count", ...p }));
+  if (counts.size === 0) {
+    const which = options.files.length === 1 ? `corpus ${options.files[0]} has` : `the ${options.files.length} corpus files have`;
+    throw new InputError(`${which} no words (empty, or only whitespace and control characters); give text files to learn from`);
+  }
   const tokens = trainWordPieceTokens(counts, {
     vocabSize: options.vocabSize,
     minFrequency,
@@ -50,5 +59,5 @@ export async function trainWordPieceVocab(options: TrainVocabOptions): Promise<T
     onMerge: (size) => options.onProgress?.({ phase: "merge", vocabularySize: size, targetSize: options.vocabSize }),
   });
   const tokenizer = new BertTokenizer({ vocab: new Vocabulary(tokens), normalizer: normalizerOptions });
-  return { tokenizer, distinctWords: counts.size };
+  return { tokenizer, distinctWords: counts.size, exhausted: tokens.length < options.vocabSize };
 }

@@ -8,6 +8,7 @@
  * Unlike Hugging Face, whose ids for the `##c` tokens follow hash-map order, words are taken in first-seen order, so
  * the result is deterministic.
  */
+import { codePointAt } from "../code-points.js";
 import { MergeQueue, type MergeCandidate } from "./merge-queue.js";
 
 export interface WordPieceTrainerOptions {
@@ -137,12 +138,8 @@ export function computeAlphabet(wordCounts: ReadonlyMap<string, number>, limit: 
   let kept = [...frequency.entries()];
   if (limit !== null && kept.length > limit) {
     // Rarest first; among equal counts the higher code point goes first (Hugging Face leaves that order unspecified).
-    kept.sort((a, b) => a[1] - b[1] || codePoint(b[0]) - codePoint(a[0]));
+    kept.sort((a, b) => a[1] - b[1] || codePointAt(b[0], 0) - codePointAt(a[0], 0));
     kept = kept.slice(kept.length - limit);
   }
-  return kept.map(([ch]) => ch).sort((a, b) => codePoint(a) - codePoint(b));
-}
-
-function codePoint(ch: string): number {
-  return ch.codePointAt(0) ?? 0;
+  return kept.map(([ch]) => ch).sort((a, b) => codePointAt(a, 0) - codePointAt(b, 0));
 }

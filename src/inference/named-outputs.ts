@@ -5,12 +5,12 @@
  */
 import { noGrad } from "../tensor/autograd.js";
 import type { Tensor } from "../tensor/tensor.js";
-import type { AnyBertModel } from "./architectures.js";
-import { BertForMaskedLM, BertForNextSentencePrediction, BertForPreTraining } from "./heads/pretraining.js";
-import { BertForQuestionAnswering } from "./heads/question-answering.js";
-import { BertForSequenceClassification } from "./heads/sequence-classification.js";
-import { BertForTokenClassification } from "./heads/token-classification.js";
-import type { BertInputs, ForwardTaps } from "./model.js";
+import type { AnyBertModel } from "../bert/architectures.js";
+import { BertForMaskedLM, BertForNextSentencePrediction, BertForPreTraining } from "../bert/heads/pretraining.js";
+import { BertForQuestionAnswering } from "../bert/heads/question-answering.js";
+import { BertForSequenceClassification } from "../bert/heads/sequence-classification.js";
+import { BertForTokenClassification } from "../bert/heads/token-classification.js";
+import type { BertInputs, ForwardTaps } from "../bert/model.js";
 
 export interface NamedOutputOptions {
   hiddenStates?: boolean;

@@ -1,0 +1,31 @@
+// What the CPU running the addon can do, checked once. Each kernel chooses its own code path from these
+// facts; the GEMM adds BERTKIT_GEMM=blas on top (gemmAvx512Supported in gemm_avx512.h), which concerns the
+// GEMM alone.
+#pragma once
+
+// On a function: compile it for AVX-512 (F, DQ, BW, VL) while the rest of the addon targets x86-64-v3.
+// Call such functions only when cpuHasAvx512() says the CPU has it.
+#define BERTKIT_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl")))
+
+namespace bertkit {
+
+// AVX-512 F, DQ, BW and VL: everything a BERTKIT_AVX512 function may use.
+inline bool cpuHasAvx512() {
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+  }();
+  return has;
+}
+
+// AVX2 and FMA: the addon's baseline (x86-64-v3).
+inline bool cpuHasAvx2Fma() {
+  static const bool has = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  }();
+  return has;
+}
+
+}  // namespace bertkit

@@ -1,0 +1,32 @@
+/**
+ * Running a stack of layers, each on the previous one's output — and the memory lifetime that goes with it,
+ * which is the engine's business, not the model's. Without autograd nothing needs a layer's intermediates
+ * once it is done, so each layer runs in a memory scope of its own and only the tensors it returns survive:
+ * activation memory of one layer, not L. With autograd the backward pass needs them all, so none is released.
+ */
+import { isGradEnabled } from "../tensor/autograd.js";
+import { scope } from "../tensor/scope.js";
+import { Tensor } from "../tensor/tensor.js";
+
+/** Every tensor in a layer's result: the result itself, or the fields of an object (one level). */
+function tensorsIn(result: Tensor | object): Tensor[] {
+  if (result instanceof Tensor) return [result];
+  return Object.values(result).filter((v): v is Tensor => v instanceof Tensor);
+}
+
+/**
+ * `state = step(layer, state)` for each layer in order; `after(state, i)` sees each layer's result
+ * (to collect hidden states or attentions) outside the layer's scope. Returns the last state.
+ */
+export function runLayers<L, S extends Tensor | object>(
+  layers: readonly L[], initial: S, step: (layer: L, state: S) => S, after: (state: S, index: number) => void = () => undefined,
+): S {
+  const scoped = !isGradEnabled();
+  let state = initial;
+  layers.forEach((layer, i) => {
+    const input = state;
+    state = scoped ? scope(() => step(layer, input), tensorsIn) : step(layer, input);
+    after(state, i);
+  });
+  return state;
+}
