@@ -33,7 +33,6 @@ export type { WorkerInputs, WorkerRunOptions } from "./worker/inference-worker-c
 export { scope } from "./tensor/scope.js";
 export { bufferPool } from "./tensor/pool.js";
 export type { PoolStats } from "./tensor/pool.js";
-export * from "./train/adamw.js";
-export * from "./train/schedule.js";
+export * from "./train/index.js";
 export { measureThroughput, syntheticBatch } from "./perf/throughput.js";
 export type { ThroughputOptions, ThroughputResult, BenchMode } from "./perf/throughput.js";

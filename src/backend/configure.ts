@@ -14,7 +14,7 @@ import type { Kernels } from "./kernels.js";
 import { defaultAddonPath } from "./native/addon.js";
 import { loadNative } from "./native/select.js";
 import { referenceKernels } from "./reference/index.js";
-import { activeBackend, backendChosen, setBackend, setDefaultBackendResolver } from "./registry.js";
+import { activeBackend, backendChosen, setBackend } from "./registry.js";
 
 export const BACKEND_CHOICES = ["auto", "native", "reference"] as const;
 export type BackendChoice = (typeof BACKEND_CHOICES)[number];
@@ -120,8 +120,8 @@ export function isConfigured(): boolean {
   return backendChosen();
 }
 
-// The first computation without a configure() call resolves the environment's defaults.
-setDefaultBackendResolver(() => {
+/** What the first computation uses when configure() was never called: the environment's defaults. */
+export function defaultKernels(): Kernels {
   configure();
   return activeBackend();
-});
+}

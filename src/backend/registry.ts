@@ -2,27 +2,23 @@
  * Which backend runs the kernels. Ops ask `kernelsFor(dtype)`: float32 work goes to the active backend,
  * float64 work always to the reference backend (the only one with float64 kernels).
  *
- * Nothing is chosen at import. Until a backend is set, the first op asks the default resolver — which
- * `configure.ts` installs (environment variables, then native when built) — so importing never throws and a
- * bad BERTKIT_* value surfaces as a one-line error from the first computation or from `configure()`.
+ * Nothing is chosen at import. Until a backend is set, the first op resolves the defaults (`defaultKernels`,
+ * configure.ts: environment variables, then native when built) — so importing never throws and a bad
+ * BERTKIT_* value surfaces as a one-line error from the first computation or from `configure()`. (configure.ts
+ * imports this module too; neither touches the other at module evaluation, so the cycle is harmless.)
  */
+import { defaultKernels } from "./configure.js";
 import type { Kernels } from "./kernels.js";
 import { referenceKernels } from "./reference/index.js";
 
 let active: Kernels | null = null;
-let resolveDefault: () => Kernels = () => referenceKernels;
 
 export function setBackend(kernels: Kernels): void {
   active = kernels;
 }
 
-/** What the first op uses when no backend was set; configure.ts installs the environment-driven choice. */
-export function setDefaultBackendResolver(resolve: () => Kernels): void {
-  resolveDefault = resolve;
-}
-
 export function activeBackend(): Kernels {
-  active ??= resolveDefault();
+  active ??= defaultKernels();
   return active;
 }
 

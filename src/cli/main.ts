@@ -7,7 +7,11 @@ import { Command } from "commander";
 import { configuration, configure, isConfigured, type Configuration } from "../backend/configure.js";
 import { BertkitError } from "../errors.js";
 import { registerBench } from "./commands/bench.js";
+import { registerEvaluatePretraining } from "./commands/evaluate-pretraining.js";
 import { registerForward } from "./commands/forward.js";
+import { registerPlot } from "./commands/plot.js";
+import { registerPrepare } from "./commands/prepare.js";
+import { registerPretrain } from "./commands/pretrain.js";
 import { registerTokenize } from "./commands/tokenize.js";
 import { registerVocab } from "./commands/vocab.js";
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, ParseFailure, UsageError, routeParseErrors, usageLine } from "./usage.js";
@@ -67,6 +71,10 @@ function buildProgram(state: RunState): Command {
   registerVocab(program);
   registerForward(program);
   registerBench(program);
+  registerEvaluatePretraining(program);
+  registerPlot(program);
+  registerPrepare(program);
+  registerPretrain(program);
   routeParseErrors(program);
   return program;
 }

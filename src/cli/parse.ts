@@ -23,3 +23,17 @@ export function positiveNumber(value: string): number {
   if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError("expected a positive number");
   return n;
 }
+
+/** A finite number ≥ 0 (learning rates, weight decay, dropout). */
+export function nonNegativeNumber(value: string): number {
+  const n = value.trim() === "" ? Number.NaN : Number(value);
+  if (!(n >= 0) || !Number.isFinite(n)) throw new InvalidArgumentError("expected a number ≥ 0");
+  return n;
+}
+
+/** Two numbers in [0, 1) separated by a comma (Adam's betas, "0.9,0.999"). */
+export function betaPair(value: string): [number, number] {
+  const parts = value.split(",").map((p) => (p.trim() === "" ? Number.NaN : Number(p)));
+  if (parts.length !== 2 || !parts.every((b) => b >= 0 && b < 1)) throw new InvalidArgumentError("expected two numbers in [0, 1) separated by a comma, e.g. 0.9,0.999");
+  return [parts[0], parts[1]];
+}

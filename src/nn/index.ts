@@ -4,5 +4,5 @@ export { Linear } from "./linear.js";
 export { Embedding } from "./embedding.js";
 export { LayerNorm } from "./layer-norm.js";
 export { Dropout } from "./dropout.js";
-export { manualSeed, defaultRng } from "./random-state.js";
+export { manualSeed, defaultRng, defaultRngState, restoreDefaultRng } from "./random-state.js";
 export { normal_, constant_ } from "./init.js";

@@ -1,7 +1,10 @@
 /**
  * A seeded pseudo-random generator (xoshiro128**; small, fast, good statistics) so that initialisation,
- * dropout and masking are reproducible from one integer seed.
+ * dropout and masking are reproducible from one integer seed. `state()` / `restore()` / `Rng.fromState()`
+ * save and resume a stream exactly (training checkpoints).
  */
+import { InputError } from "../errors.js";
+
 export class Rng {
   private s0: number;
   private s1: number;
@@ -23,6 +26,28 @@ export class Rng {
     this.s1 = next();
     this.s2 = next();
     this.s3 = next();
+  }
+
+  /**
+   * The whole state as plain numbers, JSON-safe: the four 32-bit words, then the cached second normal
+   * value when there is one. `Rng.fromState(rng.state())` continues the stream exactly where `rng` is.
+   */
+  state(): number[] {
+    const words = [this.s0, this.s1, this.s2, this.s3];
+    return this.spare === null ? words : [...words, this.spare];
+  }
+
+  /** Puts this generator back to a state from `state()` (in place: every holder of it continues from there). */
+  restore(state: readonly number[]): this {
+    checkState(state);
+    [this.s0, this.s1, this.s2, this.s3] = state;
+    this.spare = state.length === 5 ? state[4] : null;
+    return this;
+  }
+
+  /** A generator that continues from a state saved by `state()`. */
+  static fromState(state: readonly number[]): Rng {
+    return new Rng(0).restore(state);
   }
 
   /** Uniform 32-bit unsigned integer. */
@@ -74,6 +99,13 @@ export class Rng {
     }
     return items;
   }
+}
+
+function checkState(state: readonly number[]): void {
+  const words = state.slice(0, 4);
+  const ok = (state.length === 4 || (state.length === 5 && Number.isFinite(state[4])))
+    && words.every((w) => Number.isInteger(w) && w >= 0 && w <= 0xffffffff) && words.some((w) => w !== 0);
+  if (!ok) throw new InputError(`Rng state must be four 32-bit unsigned integers, not all zero, and an optional finite number; got ${JSON.stringify(state)}`);
 }
 
 function rotl(x: number, k: number): number {

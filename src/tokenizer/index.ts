@@ -15,7 +15,7 @@ export { WordPieceDecoder, cleanupTokenization } from "./decoder.js";
 export { TemplateProcessor } from "./post-processor.js";
 export { Vocabulary } from "./vocabulary.js";
 export type { AddedToken } from "./added-tokens.js";
-export { loadTokenizer, loadTokenizerJson, loadVocabTokenizer, saveTokenizer } from "./model-folder.js";
+export { loadTokenizer, loadTokenizerJson, loadVocabTokenizer, saveTokenizer, saveTokenizerFiles } from "./model-folder.js";
 export type { VocabTokenizerOptions } from "./model-folder.js";
 export { parseTokenizerJson, serializeTokenizerJson } from "./tokenizer-json.js";
 export { trainWordPieceVocab, BERT_SPECIAL_TOKENS } from "./trainer/train-vocab.js";

@@ -3,6 +3,7 @@
  * (+ `tokenizer_config.json`), or one of those files directly. Special tokens are found by name, never by assumed id.
  */
 import { readFile, stat, mkdir } from "node:fs/promises";
+import { mkdirSync } from "node:fs";
 import { basename, join } from "node:path";
 import { z } from "zod";
 import { FormatError, InputError } from "../errors.js";
@@ -150,6 +151,17 @@ export async function loadTokenizer(path: string, options: VocabTokenizerOptions
 export async function saveTokenizer(tokenizer: BertTokenizer, dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InputError(`cannot create the folder ${dir}: ${reason}; choose a folder you can write to`, { cause: error });
+  }
+  saveTokenizerFiles(tokenizer, dir);
+}
+
+/** `saveTokenizer` into a folder that exists, synchronously (for checkpoints written between training steps). */
+export function saveTokenizerFiles(tokenizer: BertTokenizer, dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new InputError(`cannot create the folder ${dir}: ${reason}; choose a folder you can write to`, { cause: error });

@@ -27,6 +27,13 @@ interface State {
   v: FloatArray;
 }
 
+/** What a checkpoint keeps of the optimizer: the update count and each parameter's moments, by name. */
+export interface AdamWState {
+  step: number;
+  /** First (`m`, torch's exp_avg) and second (`v`, exp_avg_sq) moments; parameters never updated have none. */
+  moments: Map<string, { m: FloatArray; v: FloatArray }>;
+}
+
 export class AdamW {
   lr: number;
   readonly betas: [number, number];
@@ -60,6 +67,47 @@ export class AdamW {
         p.markModified();
       }
     }
+  }
+
+  /**
+   * The state by parameter name (`named`: the model's `namedParameters()`). The moment arrays are the
+   * optimizer's own, not copies: serialize them before the next `step`.
+   */
+  stateDict(named: Iterable<readonly [string, Parameter]>): AdamWState {
+    const moments = new Map<string, { m: FloatArray; v: FloatArray }>();
+    for (const [name, p] of named) {
+      const s = this.state.get(p);
+      if (s !== undefined) moments.set(name, { m: s.m, v: s.v });
+    }
+    return { step: this.stepCount, moments };
+  }
+
+  /**
+   * Continues from a `stateDict` (copied in). Every name must be one of `named` in this optimizer's groups,
+   * with as many values as the parameter; parameters without moments start fresh.
+   */
+  loadStateDict(named: Iterable<readonly [string, Parameter]>, state: AdamWState): void {
+    if (!Number.isInteger(state.step) || state.step < 0) throw new InputError(`AdamW state: step ${state.step} must be a non-negative integer`);
+    const mine = new Set(this.groups.flatMap((g) => g.params));
+    const byName = new Map<string, Parameter>();
+    for (const [name, p] of named) if (mine.has(p)) byName.set(name, p);
+    for (const [name, { m, v }] of state.moments) {
+      const p = byName.get(name);
+      if (p === undefined) throw new InputError(`AdamW state has moments for "${name}", which is not a parameter of this optimizer`);
+      if (m.length !== p.size || v.length !== p.size) {
+        throw new InputError(`AdamW state for "${name}" has ${m.length}/${v.length} values, the parameter has ${p.size}`);
+      }
+    }
+    this.state.clear();
+    for (const [name, p] of byName) {
+      const saved = state.moments.get(name);
+      if (saved === undefined) continue;
+      const s = { m: allocFloat(p.floatDType, p.size), v: allocFloat(p.floatDType, p.size) };
+      s.m.set(saved.m);
+      s.v.set(saved.v);
+      this.state.set(p, s);
+    }
+    this.stepCount = state.step;
   }
 
   zeroGrad(): void {

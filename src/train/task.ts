@@ -7,7 +7,11 @@ import type { Module } from "../nn/module.js";
 import type { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 
-/** `size` rows; `batch(rows)` collates the rows at those indices (the trainer owns the order and shuffling). */
+/**
+ * `size` rows; `batch(rows)` collates the rows at those indices (the trainer owns the order and shuffling).
+ * The trainer calls it inside the step's memory scope: tensors it makes there are released when the step
+ * ends, so a float tensor must own its buffer (a copy, not a view into a larger array kept by the data set).
+ */
 export interface Dataset<B> {
   readonly size: number;
   batch(rows: readonly number[]): B;
@@ -34,4 +38,6 @@ export interface TrainTask<M extends Module, B> {
    * applied to training batches only, before `step`.
    */
   augment?(batch: B, rng: Rng): B;
+  /** Which of the metrics the progress bar shows (default: all of them); the log always has all. */
+  readonly progressMetrics?: readonly string[];
 }

@@ -62,6 +62,12 @@ describe("layer rules", () => {
     expect(violations("train", ["nn", "tensor", "backend"])).toEqual([]);
   });
 
+  it("data knows tokenizer, tensors and files; plots stand alone; tasks sit below inference and the CLI", () => {
+    expect(violations("data", ["tokenizer", "tensor", "io"])).toEqual([]);
+    expect(violations("report", [])).toEqual([]);
+    expect(violations("tasks", ["bert", "data", "train", "nn", "tensor", "io", "tokenizer", "report"])).toEqual([]);
+  });
+
   it("the library index exports no CLI", () => {
     expect(importedLayers(join(SRC, "index.ts")).filter(({ layer }) => layer === "cli")).toEqual([]);
   });

@@ -64,4 +64,15 @@ describe("importing bertkit", () => {
     { encoding: "utf8", env: { ...process.env, BERTKIT_BACKEND: "bogus" } });
     expect(compute.stdout.trim()).toBe('InputError: BERTKIT_BACKEND must be one of auto, native, reference, got "bogus"; unset it for auto');
   });
+
+  it.skipIf(!nativeBuilt)("resolves the defaults on first use even when only an op module is imported (no index)", () => {
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", [
+      "const { add } = await import('./dist/src/tensor/ops/binary.js');",
+      "const { tensor } = await import('./dist/src/tensor/tensor.js');",
+      "const { activeBackend } = await import('./dist/src/backend/registry.js');",
+      "add(tensor([1], [1]), tensor([2], [1]));",
+      "console.log(activeBackend().name);",
+    ].join(" ")], { encoding: "utf8", env: { ...process.env, BERTKIT_BACKEND: "" } });
+    expect(r.stdout.trim()).toBe("native");
+  });
 });

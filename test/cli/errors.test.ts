@@ -46,7 +46,7 @@ describe("help and version", () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     const commands = r.stdout.slice(r.stdout.indexOf("Commands:"), r.stdout.indexOf("Environment:"));
-    const names = [...commands.matchAll(/^ {2}(\w+)/gm)].map((m) => m[1]);
+    const names = [...commands.matchAll(/^ {2}([\w-]+)/gm)].map((m) => m[1]);
     expect(names).toEqual(["tokenize", "vocab", "forward", "bench", "help"]);
     expect(r.stdout).not.toMatch(/fine-tun|pre-train and/i);
     expect(r.stdout).toMatch(/BERTKIT_BACKEND {2}auto/);

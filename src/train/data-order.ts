@@ -1,0 +1,75 @@
+/**
+ * The order in which the trainer visits the training rows: epoch after epoch, each a seeded permutation
+ * (or 0…N−1 in order without shuffling); a batch that runs past the end of an epoch continues with the next
+ * one. The position (epoch, index within its order) is all a checkpoint needs: epoch e's permutation is drawn
+ * from its own stream, so it is rebuilt on resume without replaying earlier epochs.
+ *
+ * Work per epoch is one Fisher–Yates pass (O(N)); per batch, O(batch size).
+ */
+import { InputError } from "../errors.js";
+import { Rng } from "../tensor/random.js";
+import { STREAM, streamSeed } from "./streams.js";
+
+export interface DataPosition {
+  /** 0-based epoch. */
+  epoch: number;
+  /** How many rows of this epoch's order were already used. */
+  index: number;
+}
+
+export class DataOrder {
+  private epoch: number;
+  private index: number;
+  private order: Int32Array | null = null;
+
+  constructor(readonly size: number, readonly shuffle: boolean, readonly seed: number, start: DataPosition = { epoch: 0, index: 0 }) {
+    if (!Number.isInteger(size) || size < 1) throw new InputError(`the training data must have at least one row, got ${size}`);
+    if (!Number.isInteger(start.epoch) || start.epoch < 0 || !Number.isInteger(start.index) || start.index < 0 || start.index > size) {
+      throw new InputError(`data position epoch ${start.epoch}, row ${start.index} is not within ${size} rows`);
+    }
+    this.epoch = start.epoch;
+    this.index = start.index;
+  }
+
+  get position(): DataPosition {
+    return { epoch: this.epoch, index: this.index };
+  }
+
+  /** Epochs done, as a fraction (2.5 = halfway through the third epoch). */
+  get epochs(): number {
+    return this.epoch + this.index / this.size;
+  }
+
+  /** The next `count` rows (count ≤ size), moving on to the next epoch when this one runs out. */
+  next(count: number): number[] {
+    const rows = new Array<number>(count);
+    for (let i = 0; i < count; i++) {
+      if (this.index === this.size) {
+        this.epoch++;
+        this.index = 0;
+        this.order = null;
+      }
+      rows[i] = this.shuffle ? this.permutation()[this.index] : this.index;
+      this.index++;
+    }
+    return rows;
+  }
+
+  private permutation(): Int32Array {
+    if (this.order === null) this.order = permutation(this.size, new Rng(streamSeed(this.seed, STREAM.shuffle, this.epoch)));
+    return this.order;
+  }
+}
+
+/** 0…n−1 shuffled by Fisher–Yates. */
+export function permutation(n: number, rng: Rng): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = out[i];
+    out[i] = out[j];
+    out[j] = t;
+  }
+  return out;
+}

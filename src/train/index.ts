@@ -1,0 +1,20 @@
+/** The training layer's API: AdamW, schedules, and the generic trainer with checkpoints and exact resume. */
+export * from "./adamw.js";
+export * from "./schedule.js";
+export type { Dataset, StepOutput, TrainTask } from "./task.js";
+export { train } from "./trainer.js";
+export type { TrainResult } from "./trainer.js";
+export type { TrainOptions } from "./trainer-options.js";
+export { evaluate } from "./evaluate.js";
+export type { EvalResult } from "./evaluate.js";
+export { NonFiniteError } from "./optimizer-step.js";
+export { defaultProgress, progressBar, silentProgress } from "./progress.js";
+export type { ProgressReporter } from "./progress.js";
+export type { StopReason } from "./interrupt.js";
+export type { StepLog, EvalLog } from "./train-log.js";
+export { completeCheckpoints, readCheckpointState } from "./checkpoint.js";
+export { CHECKPOINT_MARKER, checkpointName } from "./checkpoint-dir.js";
+export type { CheckpointInfo } from "./checkpoint-dir.js";
+export type { TrainerState } from "./trainer-state.js";
+export { saveParameters, loadParameters, MODEL_FILE } from "./model-weights.js";
+export { OPTIMIZER_FILE } from "./optimizer-file.js";
