@@ -3,17 +3,18 @@
  * per file) and lines (a sentence per line, blank line between documents), on the real corpora and on small files;
  * files that are not text are refused with a one-line error naming them.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { checkCorpusFileStart, MAX_LINE, readLineBatches } from "../../../src/data/pretraining/corpus-reader.js";
 import { readDocuments } from "../../../src/data/pretraining/documents.js";
 import { FormatError } from "../../../src/errors.js";
 
 const PRETRAIN = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "..", "shared", "data", "pretrain");
 const dir = mkdtempSync(join(tmpdir(), "bertkit-documents-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A temp file with `text`, or with the first `bytes` of a real corpus file (cut at a line end). */
 function file(name: string, text: string): string {
