@@ -59,7 +59,7 @@ class RunState {
 
 function buildProgram(state: RunState): Command {
   const program = new Command("bertkit")
-    .description("BERT in TypeScript: tokenize texts, train WordPiece vocabularies, run Hugging Face BERT models, benchmark them")
+    .description("BERT in TypeScript: tokenize texts, train WordPiece vocabularies, pre-train BERT (prepare, pretrain, evaluate-pretraining, plot), run Hugging Face BERT models, benchmark them")
     .version(packageVersion(), "-V, --version", "print bertkit's version")
     .addHelpText("after", EPILOG);
   program.hook("preAction", (_program, command) => {

@@ -20,14 +20,24 @@ export interface ProgressReporter {
 
 export const silentProgress: ProgressReporter = {};
 
+/**
+ * Where a bar is drawn: a writable stream such as `process.stderr`. Written out here rather than as Node's stream
+ * type so that bertkit's published types do not need @types/node.
+ */
+export interface ProgressStream {
+  write(chunk: string): boolean;
+  isTTY?: boolean;
+}
+
 /** `shown`: which task metrics the bar shows (default: all). */
-export function defaultProgress(shown?: readonly string[], stream: NodeJS.WriteStream = process.stderr): ProgressReporter {
+export function defaultProgress(shown?: readonly string[], stream: ProgressStream = process.stderr): ProgressReporter {
   return stream.isTTY === true ? progressBar(stream, shown) : silentProgress;
 }
 
-export function progressBar(stream: NodeJS.WritableStream, shown?: readonly string[]): ProgressReporter {
+export function progressBar(stream: ProgressStream, shown?: readonly string[]): ProgressReporter {
   const multi = new MultiBar({
-    stream, gracefulExit: false, hideCursor: false, etaBuffer: 50, fps: 5,
+    // cli-progress types its option as Node's stream; it calls write() and reads isTTY/columns, which ProgressStream names.
+    stream: stream as NodeJS.WritableStream, gracefulExit: false, hideCursor: false, etaBuffer: 50, fps: 5,
     format: "step {value}/{total} |{bar}| loss {loss}{metrics} | lr {lr} | {tps} tok/s | ETA {eta_formatted}",
   });
   let bar: SingleBar | null = null;
