@@ -7,6 +7,7 @@ import { loadParameters, saveParameters } from "./model-weights.js";
 import { defaultProgress, type ProgressReporter } from "./progress.js";
 import { checkSeed } from "./streams.js";
 import type { Dataset, TrainTask } from "./task.js";
+import type { EvalLog } from "./train-log.js";
 
 export interface TrainOptions<M extends Module, B> {
   model: M;
@@ -32,6 +33,18 @@ export interface TrainOptions<M extends Module, B> {
   seed?: number;
   /** Evaluate every this many steps (default 0: never). */
   evalEvery?: number;
+  /**
+   * More metrics for each evaluation, computed on the whole evaluation set at once (e.g. SQuAD F1, entity
+   * F1), merged into the evaluation's log line. The model is in eval mode and autograd is off.
+   */
+  evalMetrics?: (model: M) => Record<string, number>;
+  /** Called after each evaluation, before that step's checkpoint (e.g. to keep the best model). */
+  onEval?: (evaluation: EvalLog, model: M) => void;
+  /**
+   * Real tokens of each training row: batches then group rows of similar length (Hugging Face's
+   * `group_by_length`), which saves the compute spent on padding. Needs shuffling.
+   */
+  lengths?: ArrayLike<number>;
   /** Default: batchSize. */
   evalBatchSize?: number;
   /** Where checkpoints go; without it nothing is saved. */
@@ -56,8 +69,8 @@ export interface TrainOptions<M extends Module, B> {
   handleSignals?: boolean;
 }
 
-export type Resolved<M extends Module, B> = Required<Omit<TrainOptions<M, B>, "evalData" | "outDir" | "signal">>
-  & Pick<TrainOptions<M, B>, "evalData" | "outDir" | "signal">;
+type OptionalKeys = "evalData" | "outDir" | "signal" | "evalMetrics" | "onEval" | "lengths";
+export type Resolved<M extends Module, B> = Required<Omit<TrainOptions<M, B>, OptionalKeys>> & Pick<TrainOptions<M, B>, OptionalKeys>;
 
 function positiveInt(name: string, v: number): number {
   if (!Number.isInteger(v) || v < 1) throw new InputError(`${name} must be a positive integer, got ${v}`);
@@ -79,6 +92,10 @@ export function resolveOptions<M extends Module, B>(o: TrainOptions<M, B>): Reso
   if (o.batchSize > o.data.size) throw new InputError(`batch size ${o.batchSize} is larger than the training data (${o.data.size} rows); use a batch size ≤ ${o.data.size}`);
   const evalEvery = nonNegativeInt("evalEvery", o.evalEvery ?? 0);
   if (evalEvery > 0 && o.evalData === undefined) throw new InputError("evalEvery needs evaluation data (evalData)");
+  if (o.lengths !== undefined) {
+    if (o.lengths.length !== o.data.size) throw new InputError(`lengths has ${o.lengths.length} entries but the training data ${o.data.size} rows; give one length per row`);
+    if (o.shuffle === false) throw new InputError("grouping batches by length (lengths) needs shuffling; drop lengths or shuffle");
+  }
   const saveEvery = nonNegativeInt("saveEvery", o.saveEvery ?? 0);
   const keep = o.keep ?? null;
   if (keep !== null) positiveInt("keep", keep);

@@ -20,7 +20,11 @@ export const trainerStateSchema = z.object({
   tokens: count,
   data: z.object({ size: z.number().int().min(1), epoch: count, index: count }),
   /** Options a resumed run must share. */
-  options: z.object({ batchSize: z.number().int().min(1), gradAccum: z.number().int().min(1), seed: count, shuffle: z.boolean() }),
+  options: z.object({
+    batchSize: z.number().int().min(1), gradAccum: z.number().int().min(1), seed: count, shuffle: z.boolean(),
+    /** Batches grouped by row length (absent in checkpoints of runs without it). */
+    groupByLength: z.boolean().optional(),
+  }),
   /** States of nn's default stream (dropout) and the augmentation stream (`Rng.state()`). */
   rng: z.object({ dropout: rngState, augment: rngState }),
   optimizer: z.object({ file: z.string(), step: count }),
@@ -58,8 +62,8 @@ export function isTrainerState(text: string): boolean {
 /** A resume with other batching, seed or data would not continue the same run: one line naming what differs. */
 export function checkResumable(state: TrainerState, options: ResumeOptions, dataSize: number, source: string): void {
   const differences: string[] = [];
-  for (const key of ["batchSize", "gradAccum", "seed", "shuffle"] as const) {
-    if (state.options[key] !== options[key]) differences.push(`${key} ${String(options[key])} (checkpoint: ${String(state.options[key])})`);
+  for (const key of ["batchSize", "gradAccum", "seed", "shuffle", "groupByLength"] as const) {
+    if ((state.options[key] ?? false) !== (options[key] ?? false)) differences.push(`${key} ${String(options[key] ?? false)} (checkpoint: ${String(state.options[key] ?? false)})`);
   }
   if (state.data.size !== dataSize) differences.push(`training data of ${dataSize} rows (checkpoint: ${state.data.size})`);
   if (differences.length > 0) {

@@ -9,6 +9,7 @@ import { InputError } from "../errors.js";
 import { prepareOutputFolder } from "../util/output-folder.js";
 import type { Module } from "../nn/module.js";
 import { defaultRngState, manualSeed } from "../nn/random-state.js";
+import { noGrad } from "../tensor/autograd.js";
 import { Rng } from "../tensor/random.js";
 import { pruneCheckpoints, removeLeftovers, type CheckpointInfo } from "./checkpoint-dir.js";
 import { completeCheckpoints, loadCheckpoint, readCheckpointState, saveCheckpoint, type CheckpointParts, type RunState } from "./checkpoint.js";
@@ -19,7 +20,7 @@ import { NonFiniteError, optimizerStep, type StepParts } from "./optimizer-step.
 import { STREAM, streamSeed } from "./streams.js";
 import { TrainLog, type EvalLog, type StepLog } from "./train-log.js";
 import { resolveOptions, type Resolved, type TrainOptions } from "./trainer-options.js";
-import { checkResumable } from "./trainer-state.js";
+import { checkResumable, type ResumeOptions } from "./trainer-state.js";
 
 export interface TrainResult {
   /** Optimizer steps done in all (a resumed run counts its checkpoint's). */
@@ -47,6 +48,12 @@ interface Start {
   checkpoints: CheckpointInfo[];
 }
 
+/** The options a resumed run must share with its checkpoint. */
+function resumeOptions<M extends Module, B>(o: Resolved<M, B>): ResumeOptions {
+  const base = { batchSize: o.batchSize, gradAccum: o.gradAccum, seed: o.seed, shuffle: o.shuffle };
+  return o.lengths === undefined ? base : { ...base, groupByLength: true };
+}
+
 /** Resumes from the newest complete checkpoint, or starts afresh (seeding the dropout stream). */
 function start<M extends Module, B>(o: Resolved<M, B>, parts: CheckpointParts<M>): Start {
   const fresh: Start = { step: 0, tokens: 0, position: { epoch: 0, index: 0 }, augmentRng: new Rng(streamSeed(o.seed, STREAM.augment)), resumedFrom: null, checkpoints: [] };
@@ -68,12 +75,23 @@ function start<M extends Module, B>(o: Resolved<M, B>, parts: CheckpointParts<M>
     return fresh;
   }
   const state = readCheckpointState(latest.path);
-  checkResumable(state, { batchSize: o.batchSize, gradAccum: o.gradAccum, seed: o.seed, shuffle: o.shuffle }, o.data.size, latest.path);
+  checkResumable(state, resumeOptions(o), o.data.size, latest.path);
   loadCheckpoint(latest.path, parts, state);
   return {
     step: state.step, tokens: state.tokens, position: { epoch: state.data.epoch, index: state.data.index },
     augmentRng: Rng.fromState(state.rng.augment), resumedFrom: latest.path, checkpoints,
   };
+}
+
+/** The caller's whole-set metrics, with the model in eval mode and autograd off; modes are put back. */
+function evalMetricsOf<M extends Module>(model: M, metrics: (model: M) => Record<string, number>): Record<string, number> {
+  const modes = model.namedModules().map(([, m]) => [m, m.training] as const);
+  model.eval();
+  try {
+    return noGrad(() => metrics(model));
+  } finally {
+    for (const [m, training] of modes) m.training = training;
+  }
 }
 
 export async function train<M extends Module, B>(options: TrainOptions<M, B>): Promise<TrainResult> {
@@ -83,7 +101,8 @@ export async function train<M extends Module, B>(options: TrainOptions<M, B>): P
   const begun = start(o, parts);
   let step = begun.step;
   let tokens = begun.tokens;
-  const order = new DataOrder(o.data.size, o.shuffle, o.seed, begun.position);
+  const grouping = o.lengths === undefined ? null : { lengths: o.lengths, batchSize: o.batchSize * o.gradAccum };
+  const order = new DataOrder(o.data.size, o.shuffle, o.seed, begun.position, grouping);
   const stepParts: StepParts<M, B> = {
     model: o.model, task: o.task, data: o.data, order, optimizer: o.optimizer, params: named.map(([, p]) => p),
     batchSize: o.batchSize, gradAccum: o.gradAccum, clip: o.clip, augmentRng: begun.augmentRng, schedule: o.schedule,
@@ -94,7 +113,7 @@ export async function train<M extends Module, B>(options: TrainOptions<M, B>): P
   };
   const runState = (): RunState => ({
     step, epoch: order.epochs, tokens, data: { size: o.data.size, ...order.position },
-    options: { batchSize: o.batchSize, gradAccum: o.gradAccum, seed: o.seed, shuffle: o.shuffle },
+    options: resumeOptions(o),
     rng: { dropout: defaultRngState(), augment: begun.augmentRng.state() },
   });
   const log = TrainLog.open(o.logFile, step);
@@ -135,8 +154,11 @@ export async function train<M extends Module, B>(options: TrainOptions<M, B>): P
       o.progress.step?.(line);
       result.last = line;
       if (o.evalData !== undefined && o.evalEvery > 0 && step % o.evalEvery === 0) {
-        const e: EvalLog = { step, ...evaluate(o.model, o.task, o.evalData, o.evalBatchSize) };
+        const base = evaluate(o.model, o.task, o.evalData, o.evalBatchSize);
+        const extra = o.evalMetrics === undefined ? {} : evalMetricsOf(o.model, o.evalMetrics);
+        const e: EvalLog = { step, loss: base.loss, metrics: { ...base.metrics, ...extra } };
         log.eval(e);
+        o.onEval?.(e, o.model);
         o.progress.eval?.(e);
         result.lastEval = e;
       }
