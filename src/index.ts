@@ -54,3 +54,47 @@ export { evaluatePretraining, evaluatePretrainingModel } from "./inference/evalu
 export type { PretrainingEvaluation, EvaluatePretrainingOptions } from "./inference/evaluate-pretraining.js";
 export { plotTrainingLog } from "./report/plot.js";
 export { readTrainingLog } from "./report/training-log.js";
+// Fine-tuning: a task spec (classification, qa, token-classification) + finetune() on the trainer; evaluation.
+export { finetune, FINETUNE_DEFAULTS } from "./tasks/finetune/finetune.js";
+export type { FinetuneOptions, FinetuneResult } from "./tasks/finetune/finetune.js";
+export { evaluateFinetuned } from "./tasks/finetune/evaluate-finetuned.js";
+export type { EvaluateFinetunedOptions, FinetunedEvaluation } from "./tasks/finetune/evaluate-finetuned.js";
+export type { FinetuneSpec, FinetuneDataset, FinetuneTaskName } from "./tasks/finetune/spec.js";
+export { anyTaskSpec, TASK_NAMES } from "./tasks/finetune/specs.js";
+export type { AnyTaskSpec, TaskSpecOptions } from "./tasks/finetune/specs.js";
+export { classificationSpec } from "./tasks/finetune/classification/spec.js";
+export type { ClassificationSpecOptions } from "./tasks/finetune/classification/spec.js";
+export { qaSpec } from "./tasks/finetune/qa/spec.js";
+export type { QaSpecOptions } from "./tasks/finetune/qa/spec.js";
+export { tokenClassificationSpec } from "./tasks/finetune/token-classification/spec.js";
+export type { TokenClassificationSpecOptions } from "./tasks/finetune/token-classification/spec.js";
+export { readTable } from "./data/finetune/table-file.js";
+export type { Table, TableFormat, ReadTableOptions } from "./data/finetune/table-file.js";
+export { readSquad, parseSquad } from "./data/finetune/squad.js";
+export type { SquadExamples, SquadQuestion, SquadAnswer, SquadVersion } from "./data/finetune/squad.js";
+export { readConll, parseConll, iob1ToIob2 } from "./data/finetune/conll.js";
+export type { ConllExamples, ConllSentence, TagScheme } from "./data/finetune/conll.js";
+// Metrics as the field reports them: percentages in 0–100, correlations in −1…1.
+export * from "./metrics/classification.js";
+export { seqevalScores, chunks } from "./metrics/seqeval.js";
+export type { SeqevalResult, Chunk, TypeScores } from "./metrics/seqeval.js";
+export { normalizeAnswer, exactMatchScore, f1Score, squadV1Metrics, squadV2Metrics } from "./metrics/squad.js";
+export type { SquadReference, SquadV1Metrics, SquadV2Options } from "./metrics/squad.js";
+// Pipelines: pipeline(task, dir) or the classes.
+export { pipeline, PIPELINE_TASKS, isPipelineTask } from "./inference/pipelines/index.js";
+export type { PipelineByTask, PipelineTask } from "./inference/pipelines/index.js";
+export { FillMaskPipeline, huggingFaceOutput } from "./inference/pipelines/fill-mask.js";
+export type { FillMaskCandidate, FillMaskResult, FillMaskOptions, MaskedLanguageModel } from "./inference/pipelines/fill-mask.js";
+export { EmbeddingPipeline, Embeddings } from "./inference/pipelines/embed.js";
+export type { EmbedOptions } from "./inference/pipelines/embed.js";
+export { POOLINGS } from "./inference/pipelines/pooling.js";
+export type { Pooling } from "./inference/pipelines/pooling.js";
+export { rankBySimilarity, cosineSimilarity } from "./inference/pipelines/similarity.js";
+export type { RankedText, SimilarityOptions } from "./inference/pipelines/similarity.js";
+export { TextClassificationPipeline } from "./inference/pipelines/text-classification.js";
+export type { TextPair, TextClassificationInput, LabelScore, ScoreFunction, TextClassificationOptions } from "./inference/pipelines/text-classification.js";
+export { NextSentencePipeline } from "./inference/pipelines/next-sentence.js";
+export type { NextSentenceScore, NextSentenceOptions } from "./inference/pipelines/next-sentence.js";
+export { TokenClassificationPipeline } from "./inference/pipelines/token-classification.js";
+export type { AggregationStrategy, EntityGroup, TokenEntity, TokenClassificationRunOptions } from "./inference/pipelines/token-classification.js";
+export { QuestionAnsweringPipeline } from "./inference/pipelines/question-answering.js";

@@ -7,11 +7,20 @@ import { Command } from "commander";
 import { configuration, configure, isConfigured, type Configuration } from "../backend/configure.js";
 import { BertkitError } from "../errors.js";
 import { registerBench } from "./commands/bench.js";
+import { registerEmbed } from "./commands/embed.js";
+import { registerEvaluate } from "./commands/evaluate.js";
 import { registerEvaluatePretraining } from "./commands/evaluate-pretraining.js";
+import { registerFillMask } from "./commands/fill-mask.js";
+import { registerFinetune } from "./commands/finetune.js";
 import { registerForward } from "./commands/forward.js";
+import { registerNextSentence } from "./commands/next-sentence.js";
 import { registerPlot } from "./commands/plot.js";
 import { registerPrepare } from "./commands/prepare.js";
 import { registerPretrain } from "./commands/pretrain.js";
+import { registerQuestionAnswering } from "./commands/question-answering.js";
+import { registerSimilarity } from "./commands/similarity.js";
+import { registerTextClassification } from "./commands/text-classification.js";
+import { registerTokenClassification } from "./commands/token-classification.js";
 import { registerTokenize } from "./commands/tokenize.js";
 import { registerVocab } from "./commands/vocab.js";
 import { EXIT_INPUT, EXIT_OK, EXIT_USAGE, ParseFailure, UsageError, routeParseErrors, usageLine } from "./usage.js";
@@ -59,7 +68,7 @@ class RunState {
 
 function buildProgram(state: RunState): Command {
   const program = new Command("bertkit")
-    .description("BERT in TypeScript: tokenize texts, train WordPiece vocabularies, pre-train BERT (prepare, pretrain, evaluate-pretraining, plot), run Hugging Face BERT models, benchmark them")
+    .description("BERT in TypeScript: tokenize texts, train WordPiece vocabularies, pre-train BERT (prepare, pretrain, evaluate-pretraining, plot), fine-tune it (finetune, evaluate), run pipelines (fill-mask, embed, similarity, text-classification, question-answering, token-classification, next-sentence), run Hugging Face BERT models, benchmark them")
     .version(packageVersion(), "-V, --version", "print bertkit's version")
     .addHelpText("after", EPILOG);
   program.hook("preAction", (_program, command) => {
@@ -75,6 +84,15 @@ function buildProgram(state: RunState): Command {
   registerPlot(program);
   registerPrepare(program);
   registerPretrain(program);
+  registerFinetune(program);
+  registerEvaluate(program);
+  registerFillMask(program);
+  registerEmbed(program);
+  registerSimilarity(program);
+  registerQuestionAnswering(program);
+  registerTextClassification(program);
+  registerTokenClassification(program);
+  registerNextSentence(program);
   routeParseErrors(program);
   return program;
 }

@@ -65,7 +65,17 @@ describe("layer rules", () => {
   it("data knows tokenizer, tensors and files; plots stand alone; tasks sit below inference and the CLI", () => {
     expect(violations("data", ["tokenizer", "tensor", "io"])).toEqual([]);
     expect(violations("report", [])).toEqual([]);
-    expect(violations("tasks", ["bert", "data", "train", "nn", "tensor", "io", "tokenizer", "report"])).toEqual([]);
+    expect(violations("tasks", ["bert", "data", "train", "nn", "tensor", "io", "tokenizer", "report", "metrics"])).toEqual([]);
+  });
+
+  it("metrics are plain functions on numbers and strings", () => {
+    expect(violations("metrics", [])).toEqual([]);
+  });
+
+  it("inference (pipelines) and the demo use the library, never the CLI", () => {
+    const library = ["backend", "tensor", "nn", "bert", "io", "tokenizer", "data", "train", "tasks", "metrics", "report", "perf", "worker"];
+    expect(violations("inference", library)).toEqual([]);
+    expect(violations("demo", [...library, "inference"])).toEqual([]);
   });
 
   it("the library index exports no CLI", () => {
