@@ -98,3 +98,10 @@ export type { NextSentenceScore, NextSentenceOptions } from "./inference/pipelin
 export { TokenClassificationPipeline } from "./inference/pipelines/token-classification.js";
 export type { AggregationStrategy, EntityGroup, TokenEntity, TokenClassificationRunOptions } from "./inference/pipelines/token-classification.js";
 export { QuestionAnsweringPipeline } from "./inference/pipelines/question-answering.js";
+// `bertkit explore`: a model's tokens, embeddings, attention (bidirectional vs causal), MLM and NSP, as one page.
+export { computeExploreData } from "./explore/compute.js";
+export { loadExploreModel } from "./explore/explore-model.js";
+export type { ExploreModel } from "./explore/explore-model.js";
+export { exportExplorePage } from "./explore/export-page.js";
+export { startExploreServer } from "./explore/server.js";
+export type * from "./explore/explore-data.js";

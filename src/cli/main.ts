@@ -10,6 +10,7 @@ import { registerBench } from "./commands/bench.js";
 import { registerEmbed } from "./commands/embed.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerEvaluatePretraining } from "./commands/evaluate-pretraining.js";
+import { registerExplore } from "./commands/explore.js";
 import { registerFillMask } from "./commands/fill-mask.js";
 import { registerFinetune } from "./commands/finetune.js";
 import { registerForward } from "./commands/forward.js";
@@ -68,7 +69,7 @@ class RunState {
 
 function buildProgram(state: RunState): Command {
   const program = new Command("bertkit")
-    .description("BERT in TypeScript: tokenize texts, train WordPiece vocabularies, pre-train BERT (prepare, pretrain, evaluate-pretraining, plot), fine-tune it (finetune, evaluate), run pipelines (fill-mask, embed, similarity, text-classification, question-answering, token-classification, next-sentence), run Hugging Face BERT models, benchmark them")
+    .description("BERT in TypeScript: tokenize texts, train WordPiece vocabularies, pre-train BERT (prepare, pretrain, evaluate-pretraining, plot), fine-tune it (finetune, evaluate), run pipelines (fill-mask, embed, similarity, text-classification, question-answering, token-classification, next-sentence), explore a model in the browser (explore), run Hugging Face BERT models, benchmark them")
     .version(packageVersion(), "-V, --version", "print bertkit's version")
     .addHelpText("after", EPILOG);
   program.hook("preAction", (_program, command) => {
@@ -93,6 +94,7 @@ function buildProgram(state: RunState): Command {
   registerTextClassification(program);
   registerTokenClassification(program);
   registerNextSentence(program);
+  registerExplore(program);
   routeParseErrors(program);
   return program;
 }

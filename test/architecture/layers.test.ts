@@ -72,10 +72,11 @@ describe("layer rules", () => {
     expect(violations("metrics", [])).toEqual([]);
   });
 
-  it("inference (pipelines) and the demo use the library, never the CLI", () => {
+  it("inference (pipelines), the demo and the explore page use the library, never the CLI", () => {
     const library = ["backend", "tensor", "nn", "bert", "io", "tokenizer", "data", "train", "tasks", "metrics", "report", "perf", "worker"];
     expect(violations("inference", library)).toEqual([]);
     expect(violations("demo", [...library, "inference"])).toEqual([]);
+    expect(violations("explore", [...library, "inference", "worker"])).toEqual([]);
   });
 
   it("the library index exports no CLI", () => {
