@@ -105,3 +105,6 @@ export type { ExploreModel } from "./explore/explore-model.js";
 export { exportExplorePage } from "./explore/export-page.js";
 export { startExploreServer } from "./explore/server.js";
 export type * from "./explore/explore-data.js";
+// `bertkit serve` (Text Embeddings Inference's API) and the Hugging Face hub client (`bertkit download`).
+export * from "./serve/index.js";
+export * from "./hub/index.js";

@@ -3,10 +3,13 @@
  * Commands live one per file in ./commands and register themselves on the program. Exit codes: 0 done (also
  * --help, --version, and a reader of standard output that went away), 1 bad input, 2 bad command line.
  */
+import { existsSync } from "node:fs";
 import { Command } from "commander";
 import { configuration, configure, isConfigured, type Configuration } from "../backend/configure.js";
 import { BertkitError } from "../errors.js";
+import { resolveModel } from "../hub/resolve.js";
 import { registerBench } from "./commands/bench.js";
+import { registerDownload } from "./commands/download.js";
 import { registerEmbed } from "./commands/embed.js";
 import { registerEvaluate } from "./commands/evaluate.js";
 import { registerEvaluatePretraining } from "./commands/evaluate-pretraining.js";
@@ -19,6 +22,7 @@ import { registerPlot } from "./commands/plot.js";
 import { registerPrepare } from "./commands/prepare.js";
 import { registerPretrain } from "./commands/pretrain.js";
 import { registerQuestionAnswering } from "./commands/question-answering.js";
+import { registerServe } from "./commands/serve.js";
 import { registerSimilarity } from "./commands/similarity.js";
 import { registerTextClassification } from "./commands/text-classification.js";
 import { registerTokenClassification } from "./commands/token-classification.js";
@@ -34,6 +38,11 @@ Environment:
 
 Exit codes: 0 done, 1 bad input (a file or its contents), 2 bad command line.
 Each command's help: bertkit <command> --help. Guide: docs/cli.md in bertkit's repository.`;
+
+/** "org/name" or "org/name@rev" that is not a path on disk: a hub id. */
+function looksLikeHubId(value: string): boolean {
+  return /^[\w.-]+\/[\w.-]+(@[\w./-]+)?$/.test(value) && !value.startsWith(".") && !existsSync(value);
+}
 
 /** What one run changes in the process (the compute configuration) and the command it runs, for error lines. */
 class RunState {
@@ -69,13 +78,16 @@ class RunState {
 
 function buildProgram(state: RunState): Command {
   const program = new Command("bertkit")
-    .description("BERT in TypeScript: tokenize texts, train WordPiece vocabularies, pre-train BERT (prepare, pretrain, evaluate-pretraining, plot), fine-tune it (finetune, evaluate), run pipelines (fill-mask, embed, similarity, text-classification, question-answering, token-classification, next-sentence), explore a model in the browser (explore), run Hugging Face BERT models, benchmark them")
+    .description("BERT in TypeScript: tokenize texts, train WordPiece vocabularies, pre-train BERT (prepare, pretrain, evaluate-pretraining, plot), fine-tune it (finetune, evaluate), run pipelines (fill-mask, embed, similarity, text-classification, question-answering, token-classification, next-sentence), explore a model in the browser (explore), serve it over HTTP (serve), download from the Hugging Face hub (download), run Hugging Face BERT models, benchmark them")
     .version(packageVersion(), "-V, --version", "print bertkit's version")
     .addHelpText("after", EPILOG);
-  program.hook("preAction", (_program, command) => {
+  program.hook("preAction", async (_program, command) => {
     state.command = command;
     const threads: unknown = command.opts().threads;
     if (typeof threads === "number") state.useThreads(threads);
+    // Every --model takes a folder or a Hugging Face hub id ("org/name[@revision]"), fetched into the shared cache.
+    const model: unknown = command.opts().model;
+    if (typeof model === "string" && looksLikeHubId(model)) command.setOptionValue("model", (await resolveModel(model)).dir);
   });
   registerTokenize(program);
   registerVocab(program);
@@ -95,6 +107,8 @@ function buildProgram(state: RunState): Command {
   registerTokenClassification(program);
   registerNextSentence(program);
   registerExplore(program);
+  registerServe(program);
+  registerDownload(program);
   routeParseErrors(program);
   return program;
 }

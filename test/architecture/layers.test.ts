@@ -73,10 +73,15 @@ describe("layer rules", () => {
   });
 
   it("inference (pipelines), the demo and the explore page use the library, never the CLI", () => {
-    const library = ["backend", "tensor", "nn", "bert", "io", "tokenizer", "data", "train", "tasks", "metrics", "report", "perf", "worker"];
+    const library = ["backend", "tensor", "nn", "bert", "io", "tokenizer", "data", "train", "tasks", "metrics", "report", "perf", "worker", "hub"];
     expect(violations("inference", library)).toEqual([]);
     expect(violations("demo", [...library, "inference"])).toEqual([]);
     expect(violations("explore", [...library, "inference", "worker"])).toEqual([]);
+    expect(violations("serve", [...library, "inference", "hub"])).toEqual([]);
+  });
+
+  it("the hub client is a leaf (node built-ins only)", () => {
+    expect(violations("hub", [])).toEqual([]);
   });
 
   it("the library index exports no CLI", () => {

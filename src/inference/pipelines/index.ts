@@ -6,6 +6,7 @@
  *   fill.run(["He opened the [MASK] and went out."])[0].masks[0][0].token_str  // "door"
  */
 import { InputError } from "../../errors.js";
+import { resolveModel } from "../../hub/resolve.js";
 import { EmbeddingPipeline } from "./embed.js";
 import { FillMaskPipeline } from "./fill-mask.js";
 import { NextSentencePipeline } from "./next-sentence.js";
@@ -39,8 +40,8 @@ export function isPipelineTask(name: string): name is PipelineTask {
   return Object.hasOwn(LOADERS, name);
 }
 
-/** Loads the model folder `dir` for `task`. */
-export async function pipeline<T extends PipelineTask>(task: T, dir: string): Promise<PipelineByTask[T]> {
+/** Loads `model` for `task`: a model folder, or a Hugging Face hub id ("org/name[@revision]") fetched into the shared cache. */
+export async function pipeline<T extends PipelineTask>(task: T, model: string): Promise<PipelineByTask[T]> {
   if (!isPipelineTask(task)) throw new InputError(`unknown pipeline "${String(task)}"; use one of ${PIPELINE_TASKS.join(", ")}`);
-  return LOADERS[task](dir);
+  return LOADERS[task]((await resolveModel(model)).dir);
 }

@@ -1,0 +1,77 @@
+// Load figures for `bertkit serve` (issue 13): autocannon against POST /embed at concurrency 1, 8 and 32 —
+// throughput and p50/p99 latency — and, in the same run, the node:http + onnxruntime-node peer
+// (ort-server.mjs) on the ONNX export of the same weights. Prints a Markdown table with the date and machine.
+//
+//   npx tsc -p tsconfig.build.json
+//   node bench/serve/load.mjs --model DIR [--onnx DIR/model.onnx] [--seconds 10] [--threads N] [--connections 1,8,32]
+//
+// The ONNX export needs PyTorch: `python bench/peers/torch_bert.py export --model DIR --out DIR/model.onnx`.
+// Without --onnx (or the file) only bertkit is measured. SERVE_WORKERS=n sets bertkit serve's --workers (default 1).
+import autocannon from "autocannon";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+const HERE = import.meta.dirname;
+const { values } = parseArgs({
+  options: {
+    model: { type: "string", default: join(HERE, "..", "..", "..", "shared", "models", "gutenberg-mini") },
+    onnx: { type: "string" },
+    seconds: { type: "string", default: "10" },
+    threads: { type: "string", default: String(cpus().length) },
+    connections: { type: "string", default: "1,8,32" },
+  },
+});
+const seconds = Number(values.seconds);
+const connections = values.connections.split(",").map(Number);
+const onnx = values.onnx ?? join(values.model, "model.onnx");
+
+// A sentence of typical length (about 20 tokens), varied per request so no cache can help.
+const SENTENCES = ["The quick brown fox jumps over the lazy dog near the river bank.", "She opened the door and walked out into the cold morning air.", "Machine learning models turn text into vectors that capture meaning.", "He read the letter twice before putting it back in the drawer."];
+
+function start(script, args, env) {
+  const child = spawn(process.execPath, [join(HERE, script), ...args], { stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, ...env } });
+  return new Promise((resolve, reject) => {
+    let err = "";
+    child.stderr.on("data", (c) => {
+      err += c;
+      const m = /LISTENING (\S+)/.exec(err);
+      if (m) resolve({ url: m[1], stop: () => child.kill("SIGTERM") });
+    });
+    child.on("exit", (code) => reject(new Error(`${script} exited ${code}: ${err}`)));
+  });
+}
+
+async function measure(url, c) {
+  let i = 0;
+  const result = await autocannon({
+    url: `${url}/embed`, connections: c, duration: seconds, method: "POST", headers: { "content-type": "application/json" },
+    setupClient: (client) => client.setBody(JSON.stringify({ inputs: SENTENCES[i++ % SENTENCES.length] })),
+  });
+  const ok = result["2xx"];
+  return { rps: ok / result.duration, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors };
+}
+
+const rows = [];
+const servers = [["bertkit serve", "bertkit-server.mjs", [values.model, "18080"], { BERTKIT_THREADS: values.threads }]];
+if (existsSync(onnx)) servers.push(["node:http + onnxruntime-node", "ort-server.mjs", [values.model, onnx, "18081", values.threads], {}]);
+else process.stderr.write(`no ONNX export at ${onnx}: measuring bertkit only (see the header for the export command)\n`);
+for (const [name, script, args, env] of servers) {
+  const server = await start(script, args, env);
+  await measure(server.url, 1); // warm-up
+  for (const c of connections) rows.push({ name, c, ...(await measure(server.url, c)) });
+  server.stop();
+}
+
+const date = new Date().toISOString().slice(0, 10);
+console.log(`POST /embed, one ~15-word sentence per request, ${seconds} s per cell, ${values.threads} threads — ${date}, ${cpus()[0]?.model ?? "?"} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, model ${values.model}\n`);
+console.log("| server | concurrency | requests/s | p50 ms | p99 ms | errors |");
+console.log("|---|---:|---:|---:|---:|---:|");
+for (const r of rows) console.log(`| ${r.name} | ${r.c} | ${r.rps.toFixed(1)} | ${r.p50} | ${r.p99} | ${r.errors} |`);
+for (const c of connections) {
+  const ours = rows.find((r) => r.name === "bertkit serve" && r.c === c);
+  const peer = rows.find((r) => r.name !== "bertkit serve" && r.c === c);
+  if (ours && peer) console.log(`\nconcurrency ${c}: bertkit ÷ peer throughput ${(ours.rps / peer.rps).toFixed(2)}×, p99 ${ours.p99} vs ${peer.p99} ms`);
+}

@@ -1,0 +1,200 @@
+/**
+ * Dynamic batching. Requests of one kind wait in a `Lane`; one `Scheduler` starts the lanes' batches, at most
+ * `parallel` at a time (1 on this thread; one per worker with a pool), each grouping waiting requests up to
+ * `maxBatchTokens` tokens (a single request larger than that runs alone). When the scheduler is idle, the first
+ * request waits at most `maxWaitMs` for company; while batches compute, new requests queue and form the next
+ * batch. Between batches it yields to the event loop (setImmediate), so HTTP connections are accepted and
+ * answered even when batches compute on this thread.
+ *
+ * Admission: at most `maxConcurrentRequests` requests may be queued or running; one more is refused with
+ * OverloadedError (HTTP 429) instead of queueing without bound.
+ *
+ * A lane's `run` maps a batch of items to one result per item, in order (a promise). If a batch of several requests fails
+ * with a user error, each request is rerun alone so that one bad request cannot fail the others.
+ */
+import { BertkitError } from "../errors.js";
+import { OverloadedError } from "./errors.js";
+
+export interface SchedulerOptions {
+  maxBatchTokens: number;
+  maxWaitMs: number;
+  maxConcurrentRequests: number;
+  /** Batches computing at once (default 1). */
+  parallel?: number;
+}
+
+/** What the scheduler sees of a lane. */
+interface LaneQueue {
+  /** Enqueue time (ms) of the oldest waiting request, or undefined when none waits. */
+  oldest(): number | undefined;
+  waitingTokens(): number;
+  waitingRequests(): number;
+  /** Removes the next batch (≥ 1 request, ≤ maxTokens unless one request is larger) and runs it. */
+  runBatch(maxTokens: number, record: (requests: number, tokens: number) => void): Promise<void>;
+}
+
+export class Scheduler {
+  private readonly lanes: LaneQueue[] = [];
+  private active = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private admitted = 0;
+  private batches = 0;
+  private readonly observers: Array<(requests: number, tokens: number) => void> = [];
+
+  constructor(readonly options: SchedulerOptions) {}
+
+  /** Requests queued or computing. */
+  get inFlight(): number {
+    return this.admitted;
+  }
+
+  /** Requests waiting for a batch (not yet computing). */
+  get queueSize(): number {
+    return this.lanes.reduce((n, lane) => n + lane.waitingRequests(), 0);
+  }
+
+  get batchCount(): number {
+    return this.batches;
+  }
+
+  /** Called after every batch with its request and token counts (metrics). */
+  onBatch(observer: (requests: number, tokens: number) => void): void {
+    this.observers.push(observer);
+  }
+
+  /** A typed queue of requests whose items are computed together by `run`. */
+  lane<I, O>(run: (items: I[]) => Promise<O[]>): Lane<I, O> {
+    const lane = new Lane<I, O>(this, run);
+    this.lanes.push(lane);
+    return lane;
+  }
+
+  /** Counts one more request in, or throws OverloadedError when the limit is reached. */
+  admit(): void {
+    if (this.admitted >= this.options.maxConcurrentRequests) throw new OverloadedError(this.options.maxConcurrentRequests);
+    this.admitted++;
+  }
+
+  release(): void {
+    this.admitted--;
+  }
+
+  /** A lane got a request: start now if a full batch waits, else within maxWaitMs (sooner if a batch ends). */
+  notify(): void {
+    if (this.active >= (this.options.parallel ?? 1)) return; // the batch that ends will start the next
+    const waiting = this.lanes.reduce((n, lane) => n + lane.waitingTokens(), 0);
+    if (waiting >= this.options.maxBatchTokens) {
+      this.pump();
+      return;
+    }
+    this.timer ??= setTimeout(() => this.pump(), this.options.maxWaitMs);
+  }
+
+  /** Starts batches while there is work and a free slot. */
+  private pump(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const record = (requests: number, tokens: number): void => {
+      this.batches++;
+      for (const observe of this.observers) observe(requests, tokens);
+    };
+    for (let lane = this.next(); lane !== null && this.active < (this.options.parallel ?? 1); lane = this.next()) {
+      this.active++;
+      void lane.runBatch(this.options.maxBatchTokens, record).finally(() => {
+        this.active--;
+        // Let the event loop accept connections and parse requests before the next batch.
+        setImmediate(() => this.pump());
+      });
+    }
+  }
+
+  /** The lane whose oldest request has waited longest (first come, first served across kinds). */
+  private next(): LaneQueue | null {
+    let best: LaneQueue | null = null;
+    let bestTime = Infinity;
+    for (const lane of this.lanes) {
+      const t = lane.oldest();
+      if (t !== undefined && t < bestTime) {
+        best = lane;
+        bestTime = t;
+      }
+    }
+    return best;
+  }
+}
+
+interface Job<I, O> {
+  items: I[];
+  tokens: number;
+  enqueued: number;
+  resolve: (results: O[]) => void;
+  reject: (error: unknown) => void;
+}
+
+export class Lane<I, O> implements LaneQueue {
+  private readonly jobs: Job<I, O>[] = [];
+  private tokens = 0;
+
+  constructor(private readonly scheduler: Scheduler, private readonly run: (items: I[]) => Promise<O[]>) {}
+
+  /**
+   * Queues one request of `items` weighing `tokens` (for batch sizing); resolves with one result per item.
+   * Throws OverloadedError synchronously when the scheduler's queue is full.
+   */
+  submit(items: I[], tokens: number): Promise<O[]> {
+    this.scheduler.admit();
+    return new Promise<O[]>((resolve, reject) => {
+      this.jobs.push({ items, tokens, enqueued: performance.now(), resolve, reject });
+      this.tokens += tokens;
+      this.scheduler.notify();
+    });
+  }
+
+  oldest(): number | undefined {
+    return this.jobs[0]?.enqueued;
+  }
+
+  waitingTokens(): number {
+    return this.tokens;
+  }
+
+  waitingRequests(): number {
+    return this.jobs.length;
+  }
+
+  async runBatch(maxTokens: number, record: (requests: number, tokens: number) => void): Promise<void> {
+    const batch: Job<I, O>[] = [];
+    let tokens = 0;
+    while (this.jobs.length > 0 && (batch.length === 0 || tokens + this.jobs[0].tokens <= maxTokens)) {
+      const job = this.jobs.shift() as Job<I, O>; // non-empty: checked by the loop condition
+      batch.push(job);
+      tokens += job.tokens;
+    }
+    this.tokens -= tokens;
+    record(batch.length, tokens);
+    try {
+      const results = await this.run(batch.flatMap((job) => job.items));
+      let at = 0;
+      for (const job of batch) {
+        job.resolve(results.slice(at, at + job.items.length));
+        at += job.items.length;
+      }
+    } catch (error) {
+      if (batch.length > 1 && error instanceof BertkitError) await this.runAlone(batch);
+      else for (const job of batch) job.reject(error);
+    } finally {
+      for (let i = 0; i < batch.length; i++) this.scheduler.release();
+    }
+  }
+
+  /** Reruns each request of a failed batch by itself, so that only the bad ones fail. */
+  private async runAlone(batch: readonly Job<I, O>[]): Promise<void> {
+    for (const job of batch) {
+      try {
+        job.resolve(await this.run(job.items));
+      } catch (error) {
+        job.reject(error);
+      }
+    }
+  }
+}
