@@ -108,3 +108,7 @@ export type * from "./explore/explore-data.js";
 // `bertkit serve` (Text Embeddings Inference's API) and the Hugging Face hub client (`bertkit download`).
 export * from "./serve/index.js";
 export * from "./hub/index.js";
+// `bertkit demo`: the story of BERT on the novels in data/demo.
+export { runDemo } from "./demo/run-demo.js";
+export type { DemoOptions } from "./demo/run-demo.js";
+export type { DemoSummary } from "./demo/summary.js";

@@ -9,6 +9,7 @@ import { configuration, configure, isConfigured, type Configuration } from "../b
 import { BertkitError } from "../errors.js";
 import { resolveModel } from "../hub/resolve.js";
 import { registerBench } from "./commands/bench.js";
+import { registerDemo } from "./commands/demo.js";
 import { registerDownload } from "./commands/download.js";
 import { registerEmbed } from "./commands/embed.js";
 import { registerEvaluate } from "./commands/evaluate.js";
@@ -78,7 +79,7 @@ class RunState {
 
 function buildProgram(state: RunState): Command {
   const program = new Command("bertkit")
-    .description("BERT in TypeScript: tokenize texts, train WordPiece vocabularies, pre-train BERT (prepare, pretrain, evaluate-pretraining, plot), fine-tune it (finetune, evaluate), run pipelines (fill-mask, embed, similarity, text-classification, question-answering, token-classification, next-sentence), explore a model in the browser (explore), serve it over HTTP (serve), download from the Hugging Face hub (download), run Hugging Face BERT models, benchmark them")
+    .description("BERT in TypeScript: see it work (demo), tokenize texts, train WordPiece vocabularies, pre-train BERT (prepare, pretrain, evaluate-pretraining, plot), fine-tune it (finetune, evaluate), run pipelines (fill-mask, embed, similarity, text-classification, question-answering, token-classification, next-sentence), explore a model in the browser (explore), serve it over HTTP (serve), download from the Hugging Face hub (download), run Hugging Face BERT models, benchmark them")
     .version(packageVersion(), "-V, --version", "print bertkit's version")
     .addHelpText("after", EPILOG);
   program.hook("preAction", async (_program, command) => {
@@ -89,6 +90,7 @@ function buildProgram(state: RunState): Command {
     const model: unknown = command.opts().model;
     if (typeof model === "string" && looksLikeHubId(model)) command.setOptionValue("model", (await resolveModel(model)).dir);
   });
+  registerDemo(program);
   registerTokenize(program);
   registerVocab(program);
   registerForward(program);
