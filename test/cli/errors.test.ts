@@ -47,8 +47,11 @@ describe("help and version", () => {
     expect(r.stderr).toBe("");
     const commands = r.stdout.slice(r.stdout.indexOf("Commands:"), r.stdout.indexOf("Environment:"));
     const names = [...commands.matchAll(/^ {2}([\w-]+)/gm)].map((m) => m[1]);
-    expect(names).toEqual(["tokenize", "vocab", "forward", "bench", "evaluate-pretraining", "plot", "prepare", "pretrain", "help"]);
-    expect(r.stdout).not.toMatch(/fine-tun/i);
+    expect(names).toEqual([
+      "demo", "tokenize", "vocab", "forward", "bench", "evaluate-pretraining", "plot", "prepare", "pretrain", "finetune", "evaluate",
+      "fill-mask", "embed", "similarity", "question-answering", "text-classification", "token-classification", "next-sentence",
+      "explore", "serve", "download", "help",
+    ]);
     expect(r.stdout).toMatch(/BERTKIT_BACKEND {2}auto/);
     expect(r.stdout).toMatch(/BERTKIT_THREADS {2}compute threads/);
   });
