@@ -2,7 +2,7 @@
 # Fine-tuning quality against Hugging Face (../shared/models/README.md): ../shared/models/gutenberg-mini fine-tuned
 # with Hugging Face's recipes, and the same architecture from random initialisation, scored on the dev sets.
 #   bash bench/finetune/quality.sh [OUT] [TASKS...]     (default /tmp/bertkit-finetune; tasks: sst2 conll squad)
-#   BERTKIT_INIT="pretrained random" selects the starting points (default both).
+#   BERTKIT_INIT="pretrained random" selects the starting points (default both); BERTKIT_SEED another seed (default 42).
 # Every run is a normal `bertkit finetune` (Ctrl-C saves; re-running the same command continues it), followed by
 # `bertkit evaluate`. Prints one line per run: task, start, metrics, Hugging Face's numbers, wall time, tokens/s.
 set -euo pipefail
@@ -15,12 +15,14 @@ INITS=(${BERTKIT_INIT:-pretrained random})
 SHARED=../shared
 MODEL=$SHARED/models/gutenberg-mini
 DATA=$SHARED/data
-COMMON=(--weight-decay 0.01 --eps 1e-6 --clip 1.0 --dropout 0.1 --warmup-ratio 0.1 --seed 42 --batch-size 32 --lr 1e-4)
+SEED=${BERTKIT_SEED:-42}
+COMMON=(--weight-decay 0.01 --eps 1e-6 --clip 1.0 --dropout 0.1 --warmup-ratio 0.1 --seed "$SEED" --batch-size 32 --lr 1e-4)
 mkdir -p "$OUT"
 
 run() { # name init task train eval epochs flags...
   local name=$1 init=$2 task=$3 train=$4 eval=$5 epochs=$6; shift 6
   local dir="$OUT/$name-$init" extra=()
+  [ "$SEED" = 42 ] || dir="$dir-seed$SEED"
   [ "$init" = random ] && extra+=(--random-init)
   ls "$dir" 2>/dev/null | grep -q '^checkpoint-' && extra+=(--resume)
   local t0=$SECONDS
@@ -39,7 +41,7 @@ const tps = steps.reduce((s, l) => s + l.tokens_per_s, 0) / Math.max(steps.lengt
 const hf = { sst2: { pretrained: "accuracy 80.7", random: "accuracy 81.7" }, squad: { pretrained: "EM/F1 4.6/12.3", random: "EM/F1 1.1/9.5" },
   conll: { pretrained: "F1 69.7", random: "F1 60.9" } }[name][init];
 const ours = name === "sst2" ? `accuracy ${m.accuracy.toFixed(1)}` : name === "squad" ? `EM/F1 ${m.exact_match.toFixed(1)}/${m.f1.toFixed(1)}` : `F1 ${m.f1.toFixed(1)}`;
-console.log(`${name} ${init}: ${ours} (Hugging Face ${hf}); ${steps.length} steps, ${seconds} s this call, ${Math.round(tps)} tokens/s mean`);
+console.log(`${name} ${init}${dir.includes("-seed") ? " " + dir.split("-").pop() : ""}: ${ours} (Hugging Face ${hf}); ${steps.length} steps, ${seconds} s this call, ${Math.round(tps)} tokens/s mean`);
 ' "$name" "$init" "$seconds" "$dir" | tee -a "$OUT/summary.txt"
 }
 
