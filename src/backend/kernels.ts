@@ -64,6 +64,69 @@ export interface PackedB {
 }
 
 /**
+ * A Linear layer's weight W (n, k) quantized to int8 per output channel, symmetrically:
+ * W[j, :] ≈ scales[j] · values[j, :], values in [−127, 127] (see `src/tensor/low-precision.ts`).
+ */
+export interface Int8Weight {
+  readonly n: number;
+  readonly k: number;
+  /** (n, k), row-major like W. */
+  readonly values: Int8Array;
+  /** (n) */
+  readonly scales: Float32Array;
+}
+
+/** A weight W (n, k) rounded to bfloat16: the upper 16 bits of each float32, rounded to nearest even. */
+export interface Bf16Weight {
+  readonly n: number;
+  readonly k: number;
+  /** (n, k), row-major like W. */
+  readonly bits: Uint16Array;
+}
+
+/**
+ * An `Int8Weight` in a backend's own GEMM layout, made once by `packInt8`. `data` is the backend's business;
+ * `scales` (n) and `sums` (n: Σ_k values[j, k], the zero-point correction) are the same for every backend.
+ */
+export interface PackedInt8 {
+  readonly backend: string;
+  readonly k: number;
+  readonly n: number;
+  readonly data: Uint8Array;
+  readonly scales: Float32Array;
+  readonly sums: Int32Array;
+}
+
+/** A `Bf16Weight` in a backend's own GEMM layout, made once by `packBf16`. */
+export interface PackedBf16 {
+  readonly backend: string;
+  readonly k: number;
+  readonly n: number;
+  readonly data: Uint16Array;
+}
+
+/**
+ * C (m × n) = act(op(A, Wᵀ) + bias) for a Linear layer in low precision, A (m × k) float32 row-major.
+ *
+ * - int8 (`gemmInt8`): each row of A is quantized at run time to uint8, asymmetrically (ONNX
+ *   DynamicQuantizeLinear's rule): lo = min(0, min row), hi = max(0, max row), s = (hi − lo) / 255 (1 when 0),
+ *   z = clamp(rne(−lo / s), 0, 255), q = clamp(rne(x / s) + z, 0, 255), all in float32, rne = round half to
+ *   even. Products accumulate exactly in int32; then c = float32(acc − z · sums[j]) · (s · scales[j]) + bias[j]
+ *   (each step rounded to float32, no fused multiply-add), then the activation.
+ * - bf16 (`gemmBf16`): each element of A is rounded to bfloat16 (nearest even); products of two bf16 values are
+ *   exact in float32 and accumulate in float32 (the order of the sum is the backend's); then + bias[j] and the
+ *   activation.
+ */
+export interface LowPrecisionGemmArgs<P> {
+  m: number;
+  a: Float32Array;
+  packed: P;
+  c: Float32Array;
+  bias: Float32Array | null;
+  activation: UnaryOp;
+}
+
+/**
  * Broadcast binary op: `out[idx] = a[idx·aStrides] op b[idx·bStrides]` over `outShape`, where a stride of 0
  * repeats an input along that axis.
  */
@@ -144,6 +207,15 @@ export interface Kernels {
    * backend gains nothing from it (the reference backend; the native one without AVX-512).
    */
   packB(b: FloatArray, k: number, n: number, transB: boolean): PackedB | null;
+
+  /** An int8 weight in this backend's layout for `gemmInt8` (done once per weight). */
+  packInt8(w: Int8Weight): PackedInt8;
+  /** See `LowPrecisionGemmArgs`: dynamic uint8 activations × int8 weights, int32 accumulation. */
+  gemmInt8(args: LowPrecisionGemmArgs<PackedInt8>): void;
+  /** A bf16 weight in this backend's layout for `gemmBf16` (done once per weight). */
+  packBf16(w: Bf16Weight): PackedBf16;
+  /** See `LowPrecisionGemmArgs`: bf16 activations × bf16 weights, float32 accumulation. */
+  gemmBf16(args: LowPrecisionGemmArgs<PackedBf16>): void;
 
   /** Elementwise binary op with broadcasting. */
   broadcastBinary(args: BroadcastArgs): void;

@@ -68,6 +68,12 @@ export function createNativeKernels(addon: NativeAddon): Kernels {
       return { k, n, transB, data };
     },
 
+    // Low precision: the reference kernels until the addon has its own (their packed weights say "reference").
+    packInt8: ref.packInt8,
+    gemmInt8: ref.gemmInt8,
+    packBf16: ref.packBf16,
+    gemmBf16: ref.gemmBf16,
+
     broadcastBinary(p) {
       const { a, b, out, outShape } = p;
       if (!(isF32(a) && isF32(b) && isF32(out))) return ref.broadcastBinary(p);

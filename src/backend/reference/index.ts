@@ -13,12 +13,17 @@ import { gemm } from "./gemm.js";
 import { addLayerNorm, layerNorm, layerNormBackward } from "./layer-norm.js";
 import { copyBlocks, permute } from "./layout.js";
 import { bceWithLogits, bceWithLogitsBackward, crossEntropy, crossEntropyBackward } from "./losses.js";
+import { gemmBf16, gemmInt8, packBf16, packInt8 } from "./low-precision.js";
 import { logSoftmax, logSoftmaxBackward, softmax, softmaxBackward } from "./softmax.js";
 
 export const referenceKernels: Kernels = {
   name: "reference",
   gemm,
   packB: () => null,
+  packInt8,
+  gemmInt8,
+  packBf16,
+  gemmBf16,
   broadcastBinary,
   affineScalar,
   accumulate,
