@@ -16,10 +16,14 @@ SHARED=../shared
 MODEL=$SHARED/models/gutenberg-mini
 DATA=$SHARED/data
 SEED=${BERTKIT_SEED:-42}
-COMMON=(--weight-decay 0.01 --eps 1e-6 --clip 1.0 --dropout 0.1 --warmup-ratio 0.1 --seed "$SEED" --batch-size 32 --lr 1e-4)
+COMMON=(--clip 1.0 --dropout 0.1 --seed "$SEED" --batch-size 32 --lr 1e-4)
+# SST-2's recipe names warm-up, weight decay and epsilon; CoNLL's and SQuAD's do not, so they get Hugging Face
+# Trainer's defaults (no warm-up, no weight decay, eps 1e-8, plain shuffled batches: group_by_length is off).
+SST2_RECIPE=(--weight-decay 0.01 --eps 1e-6 --warmup-ratio 0.1)
+HF_DEFAULTS=(--weight-decay 0 --eps 1e-8 --warmup-ratio 0 --no-group-by-length)
 mkdir -p "$OUT"
 
-run() { # name init task train eval epochs flags...
+run() { # name init task train eval epochs flags... (flags: for finetune and evaluate; RECIPE: finetune only)
   local name=$1 init=$2 task=$3 train=$4 eval=$5 epochs=$6; shift 6
   local dir="$OUT/$name-$init" extra=()
   [ "$SEED" = 42 ] || dir="$dir-seed$SEED"
@@ -28,7 +32,7 @@ run() { # name init task train eval epochs flags...
   local t0=$SECONDS
   if [ ! -f "$dir/eval_results.json" ]; then
     ./bin/bertkit finetune "$task" --model "$MODEL" --train "$train" --eval "$eval" --out "$dir" --epochs "$epochs" \
-      "${COMMON[@]}" "$@" "${extra[@]}"
+      "${COMMON[@]}" "${RECIPE[@]}" "$@" "${extra[@]}"
   fi
   local seconds=$((SECONDS - t0))
   ./bin/bertkit evaluate "$task" --model "$dir" --data "$eval" --json "$@" > "$dir/dev.json"
@@ -48,9 +52,9 @@ console.log(`${name} ${init}${dir.includes("-seed") ? " " + dir.split("-").pop()
 for init in "${INITS[@]}"; do
   for t in "${TASKS[@]}"; do
     case $t in
-      sst2) run sst2 "$init" classification "$DATA/classification/sst2/train.tsv" "$DATA/classification/sst2/dev.tsv" 2 --max-length 64 ;;
-      conll) run conll "$init" token-classification "$DATA/ner/conll2003/train.txt" "$DATA/ner/conll2003/valid.txt" 3 --max-length 128 ;;
-      squad) run squad "$init" qa "$DATA/qa/squad-v1.1/train.json" "$DATA/qa/squad-v1.1/dev.json" 3 --max-length 256 --doc-stride 64 --max-query-length 48 --n-best 20 --max-answer-length 30 ;;
+      sst2) RECIPE=("${SST2_RECIPE[@]}"); run sst2 "$init" classification "$DATA/classification/sst2/train.tsv" "$DATA/classification/sst2/dev.tsv" 2 --max-length 64 ;;
+      conll) RECIPE=("${HF_DEFAULTS[@]}"); run conll "$init" token-classification "$DATA/ner/conll2003/train.txt" "$DATA/ner/conll2003/valid.txt" 3 --max-length 128 ;;
+      squad) RECIPE=("${HF_DEFAULTS[@]}"); run squad "$init" qa "$DATA/qa/squad-v1.1/train.json" "$DATA/qa/squad-v1.1/dev.json" 3 --max-length 256 --doc-stride 64 --max-query-length 48 --n-best 20 --max-answer-length 30 ;;
       *) echo "unknown task $t (sst2, conll, squad)" >&2; exit 2 ;;
     esac
   done

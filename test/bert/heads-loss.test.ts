@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { BertForQuestionAnswering } from "../../src/bert/heads/question-answering.js";
 import { BertForSequenceClassification, problemTypeFor } from "../../src/bert/heads/sequence-classification.js";
 import { BertForTokenClassification } from "../../src/bert/heads/token-classification.js";
-import { BertForMaskedLM, BertForNextSentencePrediction } from "../../src/bert/heads/pretraining.js";
+import { BertForMaskedLM, BertForNextSentencePrediction, BertForPreTraining } from "../../src/bert/heads/pretraining.js";
+import { backward } from "../../src/tensor/autograd.js";
 import { Tensor, intTensor, tensor } from "../../src/tensor/tensor.js";
 import { randomIds, randomModel, smallConfig } from "../helpers/random-model.js";
 
@@ -103,5 +104,42 @@ describe("BertForMaskedLM and BertForNextSentencePrediction", () => {
     const { logits, loss } = m.forward({ inputIds: ids, labels: intTensor([0, 1, 1]) });
     expect(logits.shape).toEqual([3, 2]);
     expect(loss?.item()).toBeCloseTo((ce(logits.data, 0, 2, 0) + ce(logits.data, 2, 2, 1) + ce(logits.data, 4, 2, 1)) / 3, 5);
+  });
+});
+
+describe("BertForPreTraining with labelledPositionsOnly (google-research's gather_indexes)", () => {
+  it("gives the loss and the gradients of scoring every position", () => {
+    const config = smallConfig({ hidden_dropout_prob: 0, attention_probs_dropout_prob: 0 });
+    const labelData = new Int32Array(18).fill(-100);
+    for (const [i, id] of [[1, 7], [4, 30], [8, 2], [13, 49], [17, 11]]) labelData[i] = id;
+    const run = (only: boolean) => {
+      const m = randomModel("BertForPreTraining", config);
+      if (!(m instanceof BertForPreTraining)) throw new Error("not BertForPreTraining");
+      const out = m.forward({ inputIds: ids, labels: new Tensor(labelData.slice(), [3, 6]), nextSentenceLabel: intTensor([0, 1, 0]), labelledPositionsOnly: only });
+      if (out.loss === null) throw new Error("no loss");
+      backward(out.loss);
+      return { out, grads: m.namedParameters().map(([name, p]) => [name, Array.from(p.grad?.data ?? [])] as const) };
+    };
+    const all = run(false);
+    const only = run(true);
+    expect(only.out.predictionLogits.shape).toEqual([5, config.vocab_size]);
+    expect(Array.from(only.out.predictedPositions ?? [])).toEqual([1, 4, 8, 13, 17]);
+    expect(only.out.loss?.item()).toBeCloseTo(all.out.loss?.item() ?? NaN, 6);
+    // Row r of the gathered logits is row positions[r] of the full ones.
+    const v = config.vocab_size;
+    const full = all.out.predictionLogits.data;
+    only.out.predictionLogits.data.forEach((x, j) => expect(x).toBeCloseTo(full[[1, 4, 8, 13, 17][Math.floor(j / v)] * v + (j % v)], 5));
+    for (const [i, [name, g]] of only.grads.entries()) {
+      const want = all.grads[i][1];
+      expect(name).toBe(all.grads[i][0]);
+      const scale = Math.max(1e-6, ...want.map(Math.abs));
+      expect(Math.max(...g.map((x, j) => Math.abs(x - want[j]))) / scale, name).toBeLessThan(1e-4);
+    }
+  });
+
+  it("needs labels", () => {
+    const m = randomModel("BertForPreTraining", smallConfig());
+    if (!(m instanceof BertForPreTraining)) throw new Error("not BertForPreTraining");
+    expect(() => m.forward({ inputIds: ids, labelledPositionsOnly: true })).toThrow(/labelledPositionsOnly needs labels/);
   });
 });

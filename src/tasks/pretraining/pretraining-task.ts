@@ -33,16 +33,23 @@ function argmax(data: ArrayLike<number>, from: number, n: number): number {
 }
 
 /** Masked-token and NSP hits of a forward pass on `batch`. */
-export function countHits(out: Pick<PreTrainingOutput, "predictionLogits" | "seqRelationshipLogits">, batch: PretrainingBatch): PretrainingCounts {
+export function countHits(
+  out: Pick<PreTrainingOutput, "predictionLogits" | "seqRelationshipLogits"> & Partial<Pick<PreTrainingOutput, "predictedPositions">>,
+  batch: PretrainingBatch,
+): PretrainingCounts {
   const v = out.predictionLogits.shape[out.predictionLogits.rank - 1];
   const logits = out.predictionLogits.floats("countHits");
   const labels = batch.labels.ints("countHits");
+  // Row r of the logits is position positions[r] (labelled positions only), or position r (all positions).
+  const positions = out.predictedPositions ?? null;
   let predicted = 0;
   let correct = 0;
-  for (let i = 0; i < labels.length; i++) {
+  const rows = positions === null ? labels.length : positions.length;
+  for (let r = 0; r < rows; r++) {
+    const i = positions === null ? r : positions[r];
     if (labels[i] === IGNORE_INDEX) continue;
     predicted++;
-    if (argmax(logits, i * v, v) === labels[i]) correct++;
+    if (argmax(logits, r * v, v) === labels[i]) correct++;
   }
   const nsp = out.seqRelationshipLogits.floats("countHits");
   const nsl = batch.nextSentenceLabel.ints("countHits");
@@ -66,6 +73,7 @@ export function pretrainingStep(model: BertForPreTraining, batch: PretrainingBat
     attentionMask: batch.attentionMask,
     labels: batch.labels,
     nextSentenceLabel: batch.nextSentenceLabel,
+    labelledPositionsOnly: true,
   });
   const loss = scalar(out.loss, "loss");
   const c = countHits(out, batch);
