@@ -44,7 +44,7 @@ const std::vector<Binding>& exportedBindings() {
 
 namespace {
 
-constexpr int kAbiVersion = 6;
+constexpr int kAbiVersion = 7;
 
 napi_value makeString(napi_env env, const char* s) {
   napi_value v = nullptr;

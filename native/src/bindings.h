@@ -14,7 +14,8 @@
 // fails on reading argument i as another kind than the signature's, or on a result the signature does not
 // say). A Float64Array read where the signature says f32 sends the call to the binding's JavaScript fallback,
 // if it has one (see Instance): a binding reads all its arguments before it writes anything. Kinds: f32
-// (Float32Array), i32 (Int32Array), either `| null`, number, boolean, unary (a UnaryCode, activation_ops.h),
+// (Float32Array), i32 (Int32Array), i8 (Int8Array), u8 (Uint8Array), u16 (Uint16Array), each also `| null`,
+// number, boolean, unary (a UnaryCode, activation_ops.h),
 // binary (an op code of broadcast.cc); `name?: kind` for a trailing optional argument; void or number result.
 //
 // Adding a kernel: write it and its BERTKIT_BINDING in a .cc file (listed in binding.gyp's sources), add the

@@ -8,8 +8,8 @@
 #define BERTKIT_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl")))
 // The same plus the int8 dot product (vpdpbusd) and the bfloat16 one (vdpbf16ps), for the low-precision GEMMs
 // (gemm_int8*.cc, gemm_bf16*.cc). Their fallback kernels (vpmaddwd, widening FMA) are compiled with these
-// targets too, as instantiations of one template; that they contain no VNNI or BF16 instruction is checked by
-// the disassembly test in native/README.md ("Design", int8).
+// targets too, as instantiations of one template; that they contain no VNNI or BF16 instruction was checked
+// with objdump (native/README.md, "Design").
 #define BERTKIT_AVX512_VNNI __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx512vnni")))
 #define BERTKIT_AVX512_BF16 __attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx512bf16")))
 

@@ -68,9 +68,30 @@ const Args::View& Args::view(size_t i) {
   return v;
 }
 
-void* Args::typedArray(size_t i, napi_typedarray_type type, const char* typeName, int64_t minLength, bool nullable) {
-  const bool f32 = type == napi_float32_array;
-  expect(i, f32 ? &Signature::f32 : &Signature::i32, f32 ? "a Float32Array" : "an Int32Array");
+namespace {
+
+// The signature field and the name of each typed-array kind.
+struct ArrayKind {
+  uint32_t Signature::*mask;
+  const char* name;
+};
+
+ArrayKind arrayKind(napi_typedarray_type type) {
+  switch (type) {
+    case napi_float32_array: return {&Signature::f32, "Float32Array"};
+    case napi_int32_array: return {&Signature::i32, "Int32Array"};
+    case napi_int8_array: return {&Signature::i8, "Int8Array"};
+    case napi_uint8_array: return {&Signature::u8, "Uint8Array"};
+    default: return {&Signature::u16, "Uint16Array"};
+  }
+}
+
+}  // namespace
+
+void* Args::typedArray(size_t i, napi_typedarray_type type, int64_t minLength, bool nullable) {
+  const ArrayKind kind = arrayKind(type);
+  const char* typeName = kind.name;
+  expect(i, kind.mask, (std::string(type == napi_int8_array || type == napi_int32_array ? "an " : "a ") + typeName).c_str());
   if (nullable && isNullish(i)) return nullptr;
   const View& v = view(i);
   if (!v.isTyped || v.type != type) {
@@ -85,19 +106,35 @@ void* Args::typedArray(size_t i, napi_typedarray_type type, const char* typeName
 }
 
 float* Args::f32(size_t i, int64_t minLength) {
-  return static_cast<float*>(typedArray(i, napi_float32_array, "Float32Array", minLength, false));
+  return static_cast<float*>(typedArray(i, napi_float32_array, minLength, false));
 }
 
 float* Args::f32OrNull(size_t i, int64_t minLength) {
-  return static_cast<float*>(typedArray(i, napi_float32_array, "Float32Array", minLength, true));
+  return static_cast<float*>(typedArray(i, napi_float32_array, minLength, true));
 }
 
 const int32_t* Args::i32(size_t i, int64_t minLength) {
-  return static_cast<const int32_t*>(typedArray(i, napi_int32_array, "Int32Array", minLength, false));
+  return static_cast<const int32_t*>(typedArray(i, napi_int32_array, minLength, false));
+}
+
+int32_t* Args::i32Out(size_t i, int64_t minLength) {
+  return static_cast<int32_t*>(typedArray(i, napi_int32_array, minLength, false));
+}
+
+const int8_t* Args::i8(size_t i, int64_t minLength) {
+  return static_cast<const int8_t*>(typedArray(i, napi_int8_array, minLength, false));
+}
+
+uint8_t* Args::u8(size_t i, int64_t minLength) {
+  return static_cast<uint8_t*>(typedArray(i, napi_uint8_array, minLength, false));
+}
+
+uint16_t* Args::u16(size_t i, int64_t minLength) {
+  return static_cast<uint16_t*>(typedArray(i, napi_uint16_array, minLength, false));
 }
 
 int64_t Args::length(size_t i) {
-  const uint32_t arrays = signature_->f32 | signature_->i32;
+  const uint32_t arrays = signature_->f32 | signature_->i32 | signature_->i8 | signature_->u8 | signature_->u16;
   if (i >= 32 || ((arrays >> i) & 1) == 0) fail("reads the length of argument " + std::to_string(i) + ", not an array");
   const View& v = view(i);
   if (!v.isTyped) fail("argument " + std::to_string(i) + " must be a typed array");

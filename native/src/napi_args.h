@@ -37,6 +37,12 @@ class Args {
   // A Float32Array argument, or null/undefined (returns nullptr).
   float* f32OrNull(size_t i, int64_t minLength);
   const int32_t* i32(size_t i, int64_t minLength);
+  // An Int32Array argument the kernel writes.
+  int32_t* i32Out(size_t i, int64_t minLength);
+  // Int8Array, Uint8Array and Uint16Array arguments (low-precision weights; the kernels may write u8 and u16).
+  const int8_t* i8(size_t i, int64_t minLength);
+  uint8_t* u8(size_t i, int64_t minLength);
+  uint16_t* u16(size_t i, int64_t minLength);
   // Length of a typed-array argument.
   int64_t length(size_t i);
   // True for a null or undefined argument.
@@ -62,7 +68,7 @@ class Args {
     void* data = nullptr;
   };
 
-  void* typedArray(size_t i, napi_typedarray_type type, const char* typeName, int64_t minLength, bool nullable);
+  void* typedArray(size_t i, napi_typedarray_type type, int64_t minLength, bool nullable);
   // Fails unless the signature gives argument i one of the kinds in `mask` (a Signature field).
   void expect(size_t i, uint32_t Signature::*mask, const char* kind) const {
     if (i >= 32 || ((signature_->*mask >> i) & 1) == 0) notInSignature(i, kind);

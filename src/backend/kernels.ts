@@ -115,7 +115,8 @@ export interface PackedBf16 {
  *   (each step rounded to float32, no fused multiply-add), then the activation.
  * - bf16 (`gemmBf16`): each element of A is rounded to bfloat16 (nearest even); products of two bf16 values are
  *   exact in float32 and accumulate in float32 (the order of the sum is the backend's); then + bias[j] and the
- *   activation.
+ *   activation. A bf16 denormal (below 2⁻¹²⁶), in A after rounding or in W, counts as the zero of its sign, and a
+ *   product or partial sum below 2⁻¹²⁶ may be flushed to zero (AVX512_BF16's vdpbf16ps does both).
  */
 export interface LowPrecisionGemmArgs<P> {
   m: number;

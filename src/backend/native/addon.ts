@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { signatureText, SIGNATURES, type AddonFunctions } from "./signatures.js";
 
 /** Must equal kAbiVersion in native/src/addon.cc. */
-export const ABI_VERSION = 6;
+export const ABI_VERSION = 7;
 
 export type NativeAddon = AddonFunctions & {
   readonly abiVersion: number;

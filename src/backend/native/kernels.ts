@@ -4,6 +4,7 @@
  * addon function's are the addon's functions themselves (forward.ts: the addon hands float64 calls to the
  * reference kernels); the rest, which take op names, option objects or shapes, are adapted here.
  */
+import { InputError } from "../../errors.js";
 import type { FloatArray, Kernels } from "../kernels.js";
 import { referenceKernels as ref } from "../reference/index.js";
 import type { NativeAddon } from "./addon.js";
@@ -16,6 +17,13 @@ const FORWARDED = [
   "layerNorm", "addLayerNorm", "layerNormBackward", "gather", "scatterAdd", "crossEntropy", "crossEntropyBackward",
   "bceWithLogits", "bceWithLogitsBackward", "dropoutMask", "sumSquares", "copyBlocks",
 ] as const satisfies readonly Forwardable[];
+
+/** Low-precision weights are in one backend's layout: another backend's cannot be read. */
+function checkNativePacked(kernel: string, backend: string): void {
+  if (backend !== "native") {
+    throw new InputError(`${kernel}: weights packed for the ${backend} backend, not native; pack them with the native backend's pack function`);
+  }
+}
 
 const isF32 = (x: FloatArray): x is Float32Array => x instanceof Float32Array;
 const isF32OrNull = (x: FloatArray | null): x is Float32Array | null => x === null || x instanceof Float32Array;
@@ -68,11 +76,31 @@ export function createNativeKernels(addon: NativeAddon): Kernels {
       return { k, n, transB, data };
     },
 
-    // Low precision: the reference kernels until the addon has its own (their packed weights say "reference").
-    packInt8: ref.packInt8,
-    gemmInt8: ref.gemmInt8,
-    packBf16: ref.packBf16,
-    gemmBf16: ref.gemmBf16,
+    // Low precision: the addon's own layouts (native/src/gemm_int8_bf16_blocking.h); wrong lengths are RangeErrors
+    // from the addon, weights packed by another backend an InputError here.
+    packInt8(w) {
+      const data = new Uint8Array(addon.int8PackedLength(w.k, w.n));
+      const sums = new Int32Array(w.n);
+      addon.packInt8(w.values, w.n, w.k, data, sums);
+      return { backend: "native", k: w.k, n: w.n, data, scales: w.scales, sums };
+    },
+    gemmInt8(p) {
+      const { packed } = p;
+      checkNativePacked("gemmInt8", packed.backend);
+      addon.gemmInt8(
+        p.m, packed.n, packed.k, p.a, packed.data, packed.scales, packed.sums, p.bias, UNARY_CODES[p.activation], p.c,
+      );
+    },
+    packBf16(w) {
+      const data = new Uint16Array(addon.bf16PackedLength(w.k, w.n));
+      addon.packBf16(w.bits, w.n, w.k, data);
+      return { backend: "native", k: w.k, n: w.n, data };
+    },
+    gemmBf16(p) {
+      const { packed } = p;
+      checkNativePacked("gemmBf16", packed.backend);
+      addon.gemmBf16(p.m, packed.n, packed.k, p.a, packed.data, p.bias, UNARY_CODES[p.activation], p.c);
+    },
 
     broadcastBinary(p) {
       const { a, b, out, outShape } = p;

@@ -5,7 +5,8 @@
  * against it, and the addon exports them all; `loadAddon` refuses an addon whose strings differ from this
  * table's (`signatureText`). `NativeAddon`'s function types are derived from the table (`AddonFunctions`).
  *
- * Kinds: f32 (Float32Array), i32 (Int32Array), either `| null`, number, boolean, unary (a code of UNARY_CODES),
+ * Kinds: f32 (Float32Array), i32 (Int32Array), i8 (Int8Array), u8 (Uint8Array), u16 (Uint16Array), each also
+ * `| null`, number, boolean, unary (a code of UNARY_CODES),
  * binary (a code of BINARY_CODES); "name?: kind" is a trailing optional parameter. The result is void or number.
  */
 
@@ -23,6 +24,27 @@ export const SIGNATURES = {
   blasGemm: fn("void",
     "m: number", "n: number", "k: number", "transA: boolean", "transB: boolean", "a: f32", "b: f32", "c: f32",
   ),
+  /** Bytes of a packed int8 weight (k, n) for `packInt8`. */
+  int8PackedLength: fn("number", "k: number", "n: number"),
+  /** Packs W (n, k) int8 into `packed` (int8PackedLength(k, n) bytes) and writes sums[j] = Σ_k W[j, k]. */
+  packInt8: fn("void", "values: i8", "n: number", "k: number", "packed: u8", "sums: i32"),
+  /** C (m, n) = act(dequantized(uint8(A) · Wᵀ) + bias), W packed by packInt8 (see LowPrecisionGemmArgs). */
+  gemmInt8: fn("void",
+    "m: number", "n: number", "k: number", "a: f32", "packed: u8", "scales: f32", "sums: i32", "bias: f32 | null",
+    "activation: unary", "c: f32",
+  ),
+  /** The int8 kernel in use: 0 vpdpbusd (AVX-512 VNNI), 1 vpmaddwd (AVX-512 BW), 2 portable C++ (BERTKIT_INT8). */
+  int8Path: fn("number"),
+  /** Uint16 elements of a packed bf16 weight (k, n) for `packBf16`. */
+  bf16PackedLength: fn("number", "k: number", "n: number"),
+  /** Packs W (n, k) bf16 bits into `packed` (bf16PackedLength(k, n) elements). */
+  packBf16: fn("void", "bits: u16", "n: number", "k: number", "packed: u16"),
+  /** C (m, n) = act(bf16(A) · Wᵀ + bias), W packed by packBf16 (see LowPrecisionGemmArgs). */
+  gemmBf16: fn("void",
+    "m: number", "n: number", "k: number", "a: f32", "packed: u16", "bias: f32 | null", "activation: unary", "c: f32",
+  ),
+  /** The bf16 kernel in use: 0 vdpbf16ps (AVX-512 BF16), 1 widening FMAs (AVX-512 F), 2 portable C++ (BERTKIT_BF16). */
+  bf16Path: fn("number"),
   /** dims: [outShape, aStrides, bStrides], each `rank` long. */
   broadcastBinary: fn("void", "op: binary", "a: f32", "b: f32", "out: f32", "rank: number", "dims: i32"),
   affineScalar: fn("void", "a: f32", "alpha: number", "beta: number", "out: f32"),
@@ -98,6 +120,12 @@ interface KindTypes {
   "f32 | null": Float32Array | null;
   i32: Int32Array;
   "i32 | null": Int32Array | null;
+  i8: Int8Array;
+  "i8 | null": Int8Array | null;
+  u8: Uint8Array;
+  "u8 | null": Uint8Array | null;
+  u16: Uint16Array;
+  "u16 | null": Uint16Array | null;
   number: number;
   boolean: boolean;
   unary: number;

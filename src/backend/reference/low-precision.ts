@@ -27,6 +27,14 @@ export function toBf16Bits(x: number): number {
   return ((u + 0x7fff + ((u >>> 16) & 1)) >>> 16) & 0xffff;
 }
 
+/**
+ * A bfloat16 denormal (exponent bits 0) → the zero of its sign: what the bf16 GEMMs do to the values of A (after
+ * rounding) and W, as AVX512_BF16's vdpbf16ps treats denormal inputs (see `LowPrecisionGemmArgs`).
+ */
+export function flushBf16Denormal(b: number): number {
+  return (b & 0x7f80) === 0 ? b & 0x8000 : b;
+}
+
 /** bfloat16 bits → the float32 value they stand for. */
 export function bf16ToFloat(b: number): number {
   bits32[0] = (b & 0xffff) << 16;
@@ -96,10 +104,10 @@ export function gemmBf16(p: LowPrecisionGemmArgs<PackedBf16>): void {
   checkArgs("gemmBf16", p, "reference");
   const { m, a, c, bias, packed } = p;
   const { k, n, data } = packed;
-  const w = Float32Array.from(data, bf16ToFloat);
+  const w = Float32Array.from(data, (b) => bf16ToFloat(flushBf16Denormal(b)));
   const row = new Float32Array(k);
   for (let i = 0; i < m; i++) {
-    for (let t = 0; t < k; t++) row[t] = bf16ToFloat(toBf16Bits(a[i * k + t]));
+    for (let t = 0; t < k; t++) row[t] = bf16ToFloat(flushBf16Denormal(toBf16Bits(a[i * k + t])));
     for (let j = 0; j < n; j++) {
       let acc = 0;
       for (let t = 0; t < k; t++) acc = f(acc + row[t] * w[j * k + t]); // the product is exact in float32
