@@ -1,21 +1,28 @@
 /**
  * Hugging Face model folders: `config.json` + `model.safetensors`. `loadPretrained` builds the class that
- * `architectures[0]` names (or the one asked for) and loads its weights; `savePretrained` writes a folder
- * that `transformers`' `from_pretrained` loads.
+ * `architectures[0]` names (or the one asked for) and loads its weights, in float32 or — for inference — with
+ * its Linear layers in bf16 or int8; `savePretrained` writes a folder that `transformers`' `from_pretrained`
+ * loads (and an int8 folder in bertkit's documented layout, docs/quantization.md).
  */
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
-import { readSafetensors, writeSafetensors } from "../io/safetensors.js";
+import { readSafetensors, withSafetensors, writeSafetensors, type SafetensorsReader } from "../io/safetensors.js";
 import { type AnyBertModel, type ArchitectureName, architectureNames, createModel, isArchitectureName } from "./architectures.js";
 import { type BertConfig, readConfig, writeConfig } from "./config.js";
-import { type LoadReport, loadStateDict, stateDict } from "./state-dict.js";
+import { createLowPrecisionModel, prepackLowPrecision, isModelDType, linearLayers, MODEL_DTYPES, type ModelDType, modelDType } from "./low-precision.js";
+import { type LoadReport, loadStateDict, loadTensors, storedStateDict } from "./state-dict.js";
+import { writeFileAtomic } from "../util/atomic-write.js";
+
+export type { ModelDType } from "./low-precision.js";
 
 export interface Pretrained {
   model: AnyBertModel;
   config: BertConfig;
   architecture: ArchitectureName;
   report: LoadReport;
+  /** The precision the model was loaded in. */
+  dtype: ModelDType;
 }
 
 /**
@@ -26,6 +33,34 @@ export interface Pretrained {
 export interface LoadPretrainedOptions {
   /** Model class to build; defaults to `architectures[0]` of config.json. */
   architecture?: string;
+  /**
+   * Precision of the Linear layers (inference only for bf16 and int8; see docs/quantization.md). Default: the
+   * checkpoint's own — int8 for a folder written by `bertkit quantize --dtype int8`, else fp32.
+   */
+  dtype?: ModelDType;
+  /**
+   * bf16/int8 only: pack the weights for the active backend while loading (default true), which keeps the peak
+   * memory of the first forward pass down; false keeps the unpacked values, to save the model (`quantize`).
+   */
+  prepack?: boolean;
+}
+
+/** The safetensors metadata and config.json entry that mark an int8 checkpoint. */
+export const INT8_METADATA = { bertkit_quantization: "int8-per-channel-symmetric" } as const;
+export const INT8_QUANTIZATION_CONFIG = {
+  quant_method: "bertkit",
+  weights: "int8-per-channel-symmetric",
+  activations: "uint8-per-row-asymmetric-dynamic",
+  modules: "every nn.Linear of the encoder and heads; embeddings, LayerNorm, biases and the tied MLM decoder stay float32",
+} as const;
+
+/** int8 when the folder says it was quantized (config.json or the weights' metadata), else fp32. */
+function checkpointDType(config: BertConfig, file: SafetensorsReader, weightsPath: string): "int8" | "fp32" {
+  const marked = file.metadata.bertkit_quantization;
+  if (marked !== undefined && marked !== INT8_METADATA.bertkit_quantization) {
+    throw new InputError(`${weightsPath}: bertkit_quantization "${marked}" is not one this version reads (${INT8_METADATA.bertkit_quantization})`);
+  }
+  return marked !== undefined || config.quantization_config !== undefined ? "int8" : "fp32";
 }
 
 export function loadPretrained(dir: string, options: LoadPretrainedOptions = {}): Pretrained {
@@ -34,6 +69,9 @@ export function loadPretrained(dir: string, options: LoadPretrainedOptions = {})
   const weightsPath = join(dir, "model.safetensors");
   for (const p of [configPath, weightsPath]) {
     if (!existsSync(p)) throw new InputError(`${p} is missing; a model folder needs config.json and model.safetensors`);
+  }
+  if (options.dtype !== undefined && !isModelDType(options.dtype)) {
+    throw new InputError(`dtype "${String(options.dtype)}" is not one of ${MODEL_DTYPES.join(", ")}`);
   }
   const config = readConfig(configPath);
   const saved = config.architectures?.[0] ?? "BertModel";
@@ -44,17 +82,49 @@ export function loadPretrained(dir: string, options: LoadPretrainedOptions = {})
       ? `${configPath}: architectures[0] is "${architecture}", which bertkit does not have; pick one of ${known} (--class in the CLI)`
       : `model class "${architecture}" is not one bertkit has; pick one of ${known}`);
   }
-  const model = createModel(architecture, config);
-  const { tensors } = readSafetensors(weightsPath);
-  const report = loadStateDict(model, tensors, { source: weightsPath, allowNewHead: architecture !== saved });
-  model.eval();
-  return { model, config, architecture, report };
+  const loadOptions = { source: weightsPath, allowNewHead: architecture !== saved };
+  return withSafetensors(weightsPath, (file) => {
+    const stored = checkpointDType(config, file, weightsPath);
+    const dtype = options.dtype ?? stored;
+    if (stored === "int8" && dtype !== "int8") {
+      throw new InputError(`${dir} is an int8 checkpoint (bertkit quantize); it loads only as int8 — drop --dtype ${dtype}, ` +
+        "or load the fp32 folder it was quantized from");
+    }
+    if (dtype === "fp32") {
+      const model = createModel(architecture, config);
+      const report = loadStateDict(model, readSafetensors(weightsPath).tensors, loadOptions);
+      model.eval();
+      return { model, config, architecture, report, dtype };
+    }
+    // Each tensor is converted as it is read: the float32 Linear weights are never all in memory.
+    const model = createLowPrecisionModel(architecture, config, dtype, { initialize: false });
+    const shapes = new Map(file.entries.map((e) => [e.name, e.shape]));
+    const report = loadTensors(model, {
+      names: [...shapes.keys()],
+      shape: (name) => shapes.get(name) ?? [],
+      read: (name) => file.read(name),
+      readStored: (name) => file.readStored(name),
+    }, loadOptions);
+    model.eval();
+    if (options.prepack !== false) prepackLowPrecision(model);
+    return { model, config, architecture, report, dtype };
+  });
 }
 
+/**
+ * Writes `config.json` and `model.safetensors` (tied decoder weight omitted, as `save_pretrained` does). An int8
+ * model is written in bertkit's layout (I8 weights + F32 `weight_scale`, marked in the metadata and by
+ * `quantization_config` in config.json); a bf16 model's Linear weights as BF16, the rest F32.
+ */
 export function savePretrained(dir: string, model: AnyBertModel, config: BertConfig, architecture: ArchitectureName): void {
   mkdirSync(dir, { recursive: true });
-  writeConfig(join(dir, "config.json"), config, architecture);
-  writeSafetensors(join(dir, "model.safetensors"), stateDict(model), { format: "pt" });
+  const dtype = modelDType(model);
+  const tensors = storedStateDict(model);
+  const { quantization_config: _dropped, ...plain } = config;
+  const written: BertConfig = dtype === "int8" ? { ...plain, quantization_config: INT8_QUANTIZATION_CONFIG } : plain;
+  // The weights first: config.json is what marks the folder int8, so it never describes weights not yet written.
+  writeSafetensors(join(dir, "model.safetensors"), tensors, dtype === "int8" ? { format: "pt", ...INT8_METADATA } : { format: "pt" });
+  writeConfig(join(dir, "config.json"), written, architecture);
 }
 
 /** Hugging Face's warning for a head that was not in the checkpoint, or null when every key was loaded. */
@@ -64,4 +134,39 @@ export function newlyInitializedWarning(p: Pick<Pretrained, "architecture" | "re
   const shown = keys.length > 6 ? [...keys.slice(0, 6), `… ${keys.length - 6} more`] : keys;
   return `some weights of ${p.architecture} were not in the checkpoint at ${dir} and are newly initialized: ${shown.join(", ")}; ` +
     "its outputs are random until you fine-tune it";
+}
+
+/** The tokenizer's files, copied as they are by `quantizePretrained`. */
+const TOKENIZER_FILES = ["vocab.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json"] as const;
+
+export interface QuantizeResult {
+  architecture: ArchitectureName;
+  /** Linear layers converted. */
+  layers: number;
+  /** model.safetensors before and after, in bytes. */
+  bytesBefore: number;
+  bytesAfter: number;
+  /** The other files copied (tokenizer). */
+  copied: string[];
+}
+
+/**
+ * `bertkit quantize`: the folder `dir` with its Linear weights in `dtype`, written to `out` (config.json,
+ * model.safetensors, and the tokenizer files copied), each file atomically. `out` must not be `dir`.
+ */
+export function quantizePretrained(dir: string, out: string, dtype: "int8" | "bf16"): QuantizeResult {
+  if (existsSync(out) && existsSync(dir) && realpathSync(out) === realpathSync(dir)) {
+    throw new InputError(`--out ${out} is the model folder itself; write the quantized model to a new folder`);
+  }
+  const loaded = loadPretrained(dir, { dtype, prepack: false });
+  savePretrained(out, loaded.model, loaded.config, loaded.architecture);
+  const copied: string[] = [];
+  for (const name of TOKENIZER_FILES) {
+    if (!existsSync(join(dir, name))) continue;
+    writeFileAtomic(join(out, name), readFileSync(join(dir, name)));
+    copied.push(name);
+  }
+  const size = (d: string): number => statSync(join(d, "model.safetensors")).size;
+  const layers = linearLayers(loaded.model).length;
+  return { architecture: loaded.architecture, layers, bytesBefore: size(dir), bytesAfter: size(out), copied };
 }

@@ -22,6 +22,7 @@ import { registerNextSentence } from "./commands/next-sentence.js";
 import { registerPlot } from "./commands/plot.js";
 import { registerPrepare } from "./commands/prepare.js";
 import { registerPretrain } from "./commands/pretrain.js";
+import { registerQuantize } from "./commands/quantize.js";
 import { registerQuestionAnswering } from "./commands/question-answering.js";
 import { registerServe } from "./commands/serve.js";
 import { registerSimilarity } from "./commands/similarity.js";
@@ -94,6 +95,7 @@ function buildProgram(state: RunState): Command {
   registerTokenize(program);
   registerVocab(program);
   registerForward(program);
+  registerQuantize(program);
   registerBench(program);
   registerEvaluatePretraining(program);
   registerPlot(program);

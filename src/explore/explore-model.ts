@@ -9,7 +9,7 @@ import type { BertConfig } from "../bert/config.js";
 import { BertForMaskedLM, BertForNextSentencePrediction, BertForPreTraining } from "../bert/heads/pretraining.js";
 import type { BertLMPredictionHead } from "../bert/heads/lm-heads.js";
 import { BertModel } from "../bert/model.js";
-import { loadPretrained } from "../bert/pretrained.js";
+import { loadPretrained, type ModelDType } from "../bert/pretrained.js";
 import { InputError } from "../errors.js";
 import type { Linear } from "../nn/linear.js";
 import { loadTokenizer } from "../tokenizer/model-folder.js";
@@ -71,8 +71,8 @@ export function exploreModelFrom(model: AnyBertModel, architecture: string, toke
 }
 
 /** Loads a Hugging Face model folder (config.json, model.safetensors, vocab.txt) for exploring. */
-export async function loadExploreModel(dir: string): Promise<ExploreModel> {
-  const loaded = loadPretrained(dir);
+export async function loadExploreModel(dir: string, dtype?: ModelDType): Promise<ExploreModel> {
+  const loaded = loadPretrained(dir, { dtype });
   const tokenizer = await loadTokenizer(dir);
   return exploreModelFrom(loaded.model, loaded.architecture, tokenizer, loaded.config, basename(resolve(dir)));
 }

@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import type { ModelDType } from "../bert/low-precision.js";
 import { configuration } from "../backend/configure.js";
 import { BertkitError, InputError } from "../errors.js";
 import type { ExploreData, ExploreModelInfo, ExploreRequest } from "./explore-data.js";
@@ -40,8 +41,8 @@ export class ExploreWorker {
   }
 
   /** Starts a worker and loads the model folder in it; rejects with the loading error (an InputError for a bad folder). */
-  static start(modelDir: string): Promise<ExploreWorker> {
-    const init: ExploreWorkerInit = { modelDir, configuration: configuration() };
+  static start(modelDir: string, dtype?: ModelDType): Promise<ExploreWorker> {
+    const init: ExploreWorkerInit = { modelDir, dtype, configuration: configuration() };
     const worker = new Worker(workerScript(), { workerData: init });
     return new Promise((resolve, reject) => {
       const onFirst = (msg: ExploreWorkerReply): void => {

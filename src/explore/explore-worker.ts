@@ -23,7 +23,7 @@ async function start(): Promise<void> {
   let model: ExploreModel;
   try {
     configure(init.configuration);
-    model = await loadExploreModel(init.modelDir);
+    model = await loadExploreModel(init.modelDir, init.dtype);
   } catch (err) {
     reply(failure(null, err));
     return;

@@ -9,10 +9,13 @@ import type { AddressInfo } from "node:net";
 import { BertkitError, InputError } from "../errors.js";
 import type { ExploreBoot, ExploreRequest, TrainingCurve } from "./explore-data.js";
 import { ExploreWorker } from "./explore-worker-client.js";
+import type { ModelDType } from "../bert/low-precision.js";
 import { renderExploreHtml } from "./html.js";
 
 export interface ExploreServerOptions {
   modelDir: string;
+  /** Precision of the Linear layers (docs/quantization.md); default: the folder's own. */
+  dtype?: ModelDType;
   port: number;
   host?: string;
   training?: TrainingCurve[];
@@ -92,7 +95,7 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 
 export async function startExploreServer(o: ExploreServerOptions): Promise<ExploreServer> {
   const host = o.host ?? "127.0.0.1";
-  const worker = await ExploreWorker.start(o.modelDir);
+  const worker = await ExploreWorker.start(o.modelDir, o.dtype);
   const boot: ExploreBoot = { live: true, data: null, training: o.training ?? [], exampleText: o.exampleText ?? EXAMPLE_TEXT, examplePair: o.examplePair ?? EXAMPLE_PAIR };
   const page = renderExploreHtml(boot);
   const server = createServer((req, res) => {

@@ -7,7 +7,7 @@ import { InputError } from "../errors.js";
 import type { ArchitectureName } from "../bert/architectures.js";
 import type { BertInputs } from "../bert/model.js";
 import { namedOutputs } from "./named-outputs.js";
-import { loadPretrained } from "../bert/pretrained.js";
+import { loadPretrained, type ModelDType } from "../bert/pretrained.js";
 import type { LoadReport } from "../bert/state-dict.js";
 import { readSafetensors, readSafetensorsHeader, type TensorData, writeSafetensors } from "../io/safetensors.js";
 import { fmt, sameShape } from "../tensor/shape.js";
@@ -24,6 +24,8 @@ export interface ForwardFileOptions {
   outputAttentions?: boolean;
   /** Model class to run instead of config.json's architectures[0]. */
   class?: string;
+  /** Precision of the Linear layers (see `loadPretrained`); default: the folder's own. */
+  dtype?: ModelDType;
 }
 
 export interface ForwardFileResult {
@@ -79,7 +81,7 @@ export function readModelInputs(path: string): BertInputs {
 
 /** Loads the model, runs it on the inputs file and writes the outputs file. */
 export function forwardFile(o: ForwardFileOptions): ForwardFileResult {
-  const { model, architecture, report } = loadPretrained(o.model, { architecture: o.class });
+  const { model, architecture, report } = loadPretrained(o.model, { architecture: o.class, dtype: o.dtype });
   const inputs = readModelInputs(o.inputs);
   const outputs = namedOutputs(model, inputs, { hiddenStates: o.outputHiddenStates, attentions: o.outputAttentions });
   const data = new Map<string, TensorData>();

@@ -1,9 +1,10 @@
 import type { ByteSource } from "./byte-source.js";
 import {
   bfloat16ToFloat32, boolToInt32, float16ToFloat32, float32InPlace, float64ToFloat32, int16ToInt32, int32InPlace,
-  int64ToInt32, int8ToInt32, uint16ToInt32, uint32ToInt32, uint64ToInt32, uint8ToInt32, type OnOutOfRange,
+  int64ToInt32, int8ToInt32, littleEndianToHostInPlace, uint16ToInt32, uint32ToInt32, uint64ToInt32, uint8ToInt32, type OnOutOfRange,
 } from "./dtype-convert.js";
 import type { SafetensorsDtype } from "./safetensors-dtypes.js";
+import type { StoredTensorData } from "./safetensors-stored.js";
 import { safetensorsError, type HeaderEntry } from "./safetensors-header.js";
 import type { TensorData } from "./tensor-data.js";
 
@@ -51,4 +52,17 @@ export function decodeTensor(bytes: ByteSource, entry: HeaderEntry, dataStart: n
   const data = decode(bytes.read(dataStart + entry.begin, entry.end - entry.begin), onOutOfRange);
   const shape = [...entry.shape];
   return data instanceof Float32Array ? { dtype: "float32", shape, data } : { dtype: "int32", shape, data };
+}
+
+/**
+ * Like `decodeTensor`, but BF16 stays bfloat16 bits (Uint16Array) and I8 stays int8 (Int8Array): a low-precision
+ * checkpoint's weights are read in their own width, not widened.
+ */
+export function decodeStoredTensor(bytes: ByteSource, entry: HeaderEntry, dataStart: number, source: string): StoredTensorData {
+  if (entry.dtype !== "BF16" && entry.dtype !== "I8") return decodeTensor(bytes, entry, dataStart, source);
+  const owned = bytes.read(dataStart + entry.begin, entry.end - entry.begin); // fresh, at byteOffset 0
+  const shape = [...entry.shape];
+  if (entry.dtype === "I8") return { dtype: "int8", shape, data: new Int8Array(owned.buffer, 0, owned.length) };
+  littleEndianToHostInPlace(owned, 2);
+  return { dtype: "bfloat16", shape, data: new Uint16Array(owned.buffer, 0, owned.length / 2) };
 }

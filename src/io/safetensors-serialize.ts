@@ -1,23 +1,25 @@
 import { InputError } from "../errors.js";
 import { littleEndianToHostInPlace } from "./dtype-convert.js";
 import { formatShape } from "../util/format-shape.js";
-import { shapeSize, type TensorData } from "./tensor-data.js";
+import type { StoredTensorData } from "./safetensors-stored.js";
+import { shapeSize } from "./tensor-data.js";
 
 /**
  * Writes the safetensors layout the way the reference (Python/Rust) library does, so that for the
  * same tensors and at most one metadata key the bytes are identical:
  * - compact JSON header: "__metadata__" first (left out when empty), then the tensors in data order,
  *   each as {"dtype","shape","data_offsets"};
- * - data order: F32 before I32 (the reference sorts by descending dtype), then by name;
+ * - data order: F32, I32, BF16, I8 (the reference sorts by descending dtype), then by name;
  * - header padded with spaces to a multiple of 8 bytes, so every tensor's data is 8-byte aligned.
  * Metadata keys are sorted (the reference writes them in hash order).
  */
 
-const FILE_DTYPE = { float32: "F32", int32: "I32" } as const;
-const DATA_ORDER = { float32: 0, int32: 1 } as const;
+const FILE_DTYPE = { float32: "F32", int32: "I32", bfloat16: "BF16", int8: "I8" } as const;
+const DATA_ORDER = { float32: 0, int32: 1, bfloat16: 2, int8: 3 } as const;
+const ARRAY_TYPE = { float32: Float32Array, int32: Int32Array, bfloat16: Uint16Array, int8: Int8Array } as const;
 
 export function serializeTensors(
-  tensors: Map<string, TensorData> | Record<string, TensorData>,
+  tensors: Map<string, StoredTensorData> | Record<string, StoredTensorData>,
   metadata: Record<string, string> = {},
 ): Uint8Array {
   const named = [...(tensors instanceof Map ? tensors.entries() : Object.entries(tensors))];
@@ -45,7 +47,7 @@ export function serializeTensors(
   for (const [, { data }] of named) {
     const target = out.subarray(position, position + data.byteLength);
     target.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    littleEndianToHostInPlace(target, 4); // the same swap turns host order into little-endian
+    littleEndianToHostInPlace(target, data.BYTES_PER_ELEMENT); // the same swap turns host order into little-endian
     position += data.byteLength;
   }
   return out;
@@ -62,11 +64,11 @@ function serializeMetadata(metadata: Record<string, string>): string | undefined
   return `{${keys.map((key) => `${JSON.stringify(key)}:${JSON.stringify(metadata[key])}`).join(",")}}`;
 }
 
-function checkWritable(name: string, tensor: TensorData): void {
+function checkWritable(name: string, tensor: StoredTensorData): void {
   const fail = (problem: string): InputError => new InputError(`cannot write tensor ${JSON.stringify(name)} to safetensors: ${problem}`);
   if (name === "__metadata__") throw fail(`the name "__metadata__" is reserved for the file's metadata; rename the tensor`);
-  const expected = tensor.dtype === "float32" ? Float32Array : tensor.dtype === "int32" ? Int32Array : undefined;
-  if (expected === undefined) throw fail(`dtype ${JSON.stringify(tensor.dtype)} is not "float32" or "int32"`);
+  const expected = Object.hasOwn(ARRAY_TYPE, tensor.dtype) ? ARRAY_TYPE[tensor.dtype] : undefined;
+  if (expected === undefined) throw fail(`dtype ${JSON.stringify(tensor.dtype)} is not "float32" or "int32" (nor "bfloat16" or "int8", for low-precision weights)`);
   if (!(tensor.data instanceof expected)) {
     throw fail(`dtype is ${tensor.dtype} but data is a ${describeArray(tensor.data)}, not a ${expected.name}`);
   }

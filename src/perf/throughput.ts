@@ -5,6 +5,7 @@
  */
 import { BertForPreTraining } from "../bert/heads/pretraining.js";
 import { BertModel } from "../bert/model.js";
+import { createLowPrecisionModel, type ModelDType, prepackLowPrecision } from "../bert/low-precision.js";
 import type { BertConfig } from "../bert/config.js";
 import { manualSeed } from "../nn/random-state.js";
 import { backward, noGrad } from "../tensor/autograd.js";
@@ -27,6 +28,8 @@ export interface ThroughputOptions {
   seconds: number;
   /** Lengths of the sequences are drawn from [minSeq, seq] when given (variable-length batches). */
   minSeq?: number;
+  /** Precision of the Linear layers for `forward` (default fp32); training needs fp32. */
+  dtype?: ModelDType;
 }
 
 export interface ThroughputResult {
@@ -74,7 +77,10 @@ export function syntheticBatch(config: BertConfig, b: number, t: number, minSeq:
 
 function stepFunction(o: ThroughputOptions, batch: Batch): () => void {
   if (o.mode === "forward") {
-    const model = new BertModel(o.config).eval();
+    // A low-precision model is built that way: its float32 Linear weights never all exist (peak memory).
+    const model = (o.dtype === undefined || o.dtype === "fp32" ? new BertModel(o.config) : createLowPrecisionModel("BertModel", o.config, o.dtype, { initialize: true })).eval();
+    prepackLowPrecision(model); // as loadPretrained does
+
     return () => scope(() => void noGrad(() => model.forward(batch)));
   }
   const model = new BertForPreTraining(o.config).train();
@@ -95,6 +101,7 @@ export function measureThroughput(o: ThroughputOptions): ThroughputResult {
   }
   if (o.seq > o.config.max_position_embeddings) throw new InputError(`--seq ${o.seq} exceeds the model's ${o.config.max_position_embeddings} positions`);
   if (!(o.seconds > 0)) throw new InputError(`--seconds must be positive, got ${o.seconds}`);
+  if (o.mode === "train" && o.dtype !== undefined && o.dtype !== "fp32") throw new InputError(`--dtype ${o.dtype} is for inference (bench forward); training needs fp32`);
   manualSeed(0);
   const batch = syntheticBatch(o.config, o.batch, o.seq, o.minSeq ?? o.seq, new Rng(1));
   const step = stepFunction(o, batch);

@@ -20,7 +20,7 @@ async function start(): Promise<void> {
   let run;
   try {
     configure(init.configuration);
-    run = computations(await loadServedModel(init.dir, { pooling: init.pooling }));
+    run = computations(await loadServedModel(init.dir, { pooling: init.pooling, dtype: init.dtype }));
   } catch (error) {
     reply({ kind: "error", id: null, message: (error as Error).message, userError: error instanceof BertkitError, errorType: null });
     return;

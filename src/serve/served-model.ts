@@ -11,6 +11,7 @@ import { readConfig } from "../bert/config.js";
 import { EmbeddingPipeline } from "../inference/pipelines/embed.js";
 import { FillMaskPipeline } from "../inference/pipelines/fill-mask.js";
 import { POOLINGS, type Pooling } from "../inference/pipelines/pooling.js";
+import type { ModelDType } from "../bert/low-precision.js";
 import { QuestionAnsweringPipeline } from "../inference/pipelines/question-answering.js";
 import { TextClassificationPipeline } from "../inference/pipelines/text-classification.js";
 import { TokenClassificationPipeline } from "../inference/pipelines/token-classification.js";
@@ -41,6 +42,8 @@ export interface LoadServedModelOptions {
   sha?: string | null;
   /** Default: sentence-transformers' 1_Pooling/config.json when the folder has one, else "mean". */
   pooling?: Pooling;
+  /** Precision of the Linear layers (docs/quantization.md); default: the folder's own. */
+  dtype?: ModelDType;
 }
 
 /** The pooling a sentence-transformers folder declares (1_Pooling/config.json), or null. */
@@ -66,21 +69,22 @@ export async function loadServedModel(dir: string, options: LoadServedModelOptio
   let questionAnswering: QuestionAnsweringPipeline | null = null;
   let tokenClassification: TokenClassificationPipeline | null = null;
   let embed: EmbeddingPipeline;
+  const load = { dtype: options.dtype };
   // The head pipeline's encoder doubles as the embedding model, so the weights are in memory once.
   if (architecture === "BertForSequenceClassification") {
-    classifier = await TextClassificationPipeline.load(dir);
+    classifier = await TextClassificationPipeline.load(dir, load);
     embed = new EmbeddingPipeline(classifier.model.bert, classifier.tokenizer);
   } else if (architecture === "BertForMaskedLM" || architecture === "BertForPreTraining") {
-    fillMask = await FillMaskPipeline.load(dir);
+    fillMask = await FillMaskPipeline.load(dir, load);
     embed = new EmbeddingPipeline(fillMask.model.bert, fillMask.tokenizer, { warning: "no trained pooler" });
   } else if (architecture === "BertForQuestionAnswering") {
-    questionAnswering = await QuestionAnsweringPipeline.load(dir);
+    questionAnswering = await QuestionAnsweringPipeline.load(dir, load);
     embed = new EmbeddingPipeline(questionAnswering.loaded.model.bert, questionAnswering.loaded.tokenizer, { warning: "no trained pooler" });
   } else if (architecture === "BertForTokenClassification") {
-    tokenClassification = await TokenClassificationPipeline.load(dir);
+    tokenClassification = await TokenClassificationPipeline.load(dir, load);
     embed = new EmbeddingPipeline(tokenClassification.model.bert, tokenClassification.tokenizer, { warning: "no trained pooler" });
   } else {
-    embed = await EmbeddingPipeline.load(dir);
+    embed = await EmbeddingPipeline.load(dir, load);
   }
   const tokenizer = embed.tokenizer;
   const maxInputLength = Math.min(config.max_position_embeddings, tokenizer.modelMaxLength ?? Infinity);

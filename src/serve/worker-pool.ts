@@ -13,6 +13,7 @@ import { Worker } from "node:worker_threads";
 import { configuration } from "../backend/configure.js";
 import { BertkitError, InputError } from "../errors.js";
 import type { Pooling } from "../inference/pipelines/pooling.js";
+import type { ModelDType } from "../bert/low-precision.js";
 import { ApiError } from "./errors.js";
 import type { BatchRunner, LaneResult } from "./lanes.js";
 import type { ComputeReply, ComputeRequest, ComputeWorkerInit } from "./worker-protocol.js";
@@ -59,9 +60,9 @@ export class WorkerPool {
   }
 
   /** Starts `size` workers, each loading the model folder; resolves when all are ready. */
-  static async start(dir: string, pooling: Pooling, size: number): Promise<WorkerPool> {
+  static async start(dir: string, pooling: Pooling, size: number, dtype?: ModelDType): Promise<WorkerPool> {
     const base = configuration();
-    const init: ComputeWorkerInit = { dir, pooling, configuration: { ...base, threads: Math.max(1, Math.floor(base.threads / size)) } };
+    const init: ComputeWorkerInit = { dir, pooling, dtype, configuration: { ...base, threads: Math.max(1, Math.floor(base.threads / size)) } };
     const started = Array.from({ length: size }, () => new Promise<Slot>((resolve, reject) => {
       const worker = new Worker(workerScript(), { workerData: init });
       const onFirst = (msg: ComputeReply): void => {

@@ -8,6 +8,7 @@
  * into `data` by hand must too). It costs as much memory as the weight itself.
  */
 import type { FloatArray, Kernels, PackedB } from "../backend/kernels.js";
+import { concatLowPrecision, type LowPrecisionWeight } from "./low-precision-weight.js";
 import type { Tensor } from "./tensor.js";
 
 interface Entry {
@@ -40,10 +41,14 @@ export function hasPacked(weight: object): boolean {
   return cache.has(weight);
 }
 
-/** Linear layers that read the same input: a weight (n_i, k) and a bias (n_i) each. */
+/**
+ * Linear layers that read the same input: a weight (n_i, k) and a bias (n_i) each. A layer in int8/bf16 (an
+ * `nn.Linear` after conversion) carries `lowPrecision` instead, and reading its float32 `weight` throws.
+ */
 export interface LinearParts {
   weight: Tensor;
   bias: Tensor;
+  lowPrecision?: LowPrecisionWeight | null;
 }
 
 interface ConcatEntry {
@@ -84,5 +89,39 @@ export function packedConcatenation(key: object, parts: readonly LinearParts[], 
   if (packed === null) return null;
   const fused = { packed, bias };
   concatCache.set(key, { sources: tensors.map((t) => ({ data: t.data, version: t.version })), kernels, fused });
+  return fused;
+}
+
+interface LowPrecisionConcatEntry {
+  weights: LowPrecisionWeight[];
+  biases: { data: object; version: number }[];
+  fused: { weight: LowPrecisionWeight; bias: Float32Array };
+}
+
+const lowPrecisionCache = new WeakMap<object, LowPrecisionConcatEntry>();
+
+/**
+ * `packedConcatenation` for layers in int8/bf16: their weights stacked row-wise (int8 scales stay per row) and
+ * their biases end to end, kept under `key` while the parts are the same. The fused weight packs itself on first
+ * use; the parts' own unpacked values are dropped then, as only the fused copy runs (see low-precision-weight.ts).
+ */
+export function lowPrecisionConcatenation(key: object, weights: readonly LowPrecisionWeight[], biases: readonly Tensor[]): { weight: LowPrecisionWeight; bias: Float32Array } {
+  const hit = lowPrecisionCache.get(key);
+  if (hit !== undefined && hit.weights.length === weights.length && hit.weights.every((w, i) => w === weights[i]) &&
+      hit.biases.every((b, i) => b.data === biases[i].data && b.version === biases[i].version)) {
+    return hit.fused;
+  }
+  concatCache.delete(key); // a float32 copy made before the layers were converted
+  const weight = concatLowPrecision(weights);
+  weight.label = weights.map((w) => w.label).join(" + ");
+  const bias = new Float32Array(weight.n);
+  let row = 0;
+  for (const b of biases) {
+    bias.set(b.data, row);
+    row += b.size;
+  }
+  for (const w of weights) w.dropValues();
+  const fused = { weight, bias };
+  lowPrecisionCache.set(key, { weights: [...weights], biases: biases.map((b) => ({ data: b.data, version: b.version })), fused });
   return fused;
 }

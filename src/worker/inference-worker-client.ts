@@ -9,6 +9,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
+import type { ModelDType } from "../bert/low-precision.js";
 import { configuration } from "../backend/configure.js";
 import { BertkitError, InputError } from "../errors.js";
 import type { TensorData } from "../io/safetensors.js";
@@ -57,8 +58,8 @@ export class InferenceWorker {
   }
 
   /** Starts a worker and loads the model folder in it. */
-  static start(modelDir: string, options: { architecture?: string } = {}): Promise<InferenceWorker> {
-    const init: WorkerInit = { modelDir, architecture: options.architecture, configuration: configuration() };
+  static start(modelDir: string, options: { architecture?: string; dtype?: ModelDType } = {}): Promise<InferenceWorker> {
+    const init: WorkerInit = { modelDir, architecture: options.architecture, dtype: options.dtype, configuration: configuration() };
     const worker = new Worker(workerScript(), { workerData: init });
     return new Promise((resolve, reject) => {
       const onFirst = (msg: WorkerReply): void => {

@@ -24,7 +24,7 @@ function start(): void {
   let loaded;
   try {
     configure(init.configuration);
-    loaded = loadPretrained(init.modelDir, { architecture: init.architecture });
+    loaded = loadPretrained(init.modelDir, { architecture: init.architecture, dtype: init.dtype });
   } catch (err) {
     reply({ kind: "error", id: null, message: (err as Error).message, userError: err instanceof BertkitError });
     return;

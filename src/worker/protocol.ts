@@ -1,10 +1,13 @@
 /** Messages between `InferenceWorker` (main thread) and `inference-worker.ts` (worker thread). */
 import type { Configuration } from "../backend/configure.js";
 import type { TensorData } from "../io/safetensors.js";
+import type { ModelDType } from "../bert/low-precision.js";
 
 export interface WorkerInit {
   modelDir: string;
   architecture?: string;
+  /** Precision of the Linear layers (docs/quantization.md); default: the folder's own. */
+  dtype?: ModelDType;
   /** The parent's backend and threads at start, so the worker computes as the caller configured. */
   configuration: Configuration;
 }

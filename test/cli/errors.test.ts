@@ -48,7 +48,7 @@ describe("help and version", () => {
     const commands = r.stdout.slice(r.stdout.indexOf("Commands:"), r.stdout.indexOf("Environment:"));
     const names = [...commands.matchAll(/^ {2}([\w-]+)/gm)].map((m) => m[1]);
     expect(names).toEqual([
-      "demo", "tokenize", "vocab", "forward", "bench", "evaluate-pretraining", "plot", "prepare", "pretrain", "finetune", "evaluate",
+      "demo", "tokenize", "vocab", "forward", "quantize", "bench", "evaluate-pretraining", "plot", "prepare", "pretrain", "finetune", "evaluate",
       "fill-mask", "embed", "similarity", "question-answering", "text-classification", "token-classification", "next-sentence",
       "explore", "serve", "download", "help",
     ]);

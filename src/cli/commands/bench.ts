@@ -6,9 +6,11 @@ import { isPresetName, presetConfig, readConfig, type BertConfig } from "../../b
 import { InputError } from "../../errors.js";
 import { type BenchMode, measureThroughput } from "../../perf/throughput.js";
 import { activeBackend } from "../../backend/registry.js";
+import { dtypeOption, type DtypeFlag } from "../dtype-flag.js";
 import { integer, positiveNumber } from "../parse.js";
+import { UsageError } from "../usage.js";
 
-interface BenchFlags {
+interface BenchFlags extends DtypeFlag {
   config: string;
   batch: number;
   seq: number;
@@ -37,15 +39,19 @@ export function registerBench(program: Command): void {
     .option("--threads <n>", "compute threads (default: all cores, or BERTKIT_THREADS)", integer(1, 1024))
     .option("--seconds <s>", "time for at least this long", positiveNumber, 10)
     .option("--json", "print {seq_per_s, tokens_per_s, peak_rss_mib} as JSON")
+    .addOption(dtypeOption("precision of the Linear layers: fp32 (default), bf16 or int8; forward only"))
     .addArgument(new Argument("<mode>", "forward: a BertModel forward pass; train: a pre-training step").choices(["forward", "train"]))
     .action((mode: BenchMode, flags: BenchFlags) => {
       const config = resolveConfig(flags.config);
-      const r = measureThroughput({ mode, config, batch: flags.batch, seq: flags.seq, seconds: flags.seconds, minSeq: flags.minSeq });
+      if (mode === "train" && flags.dtype !== undefined && flags.dtype !== "fp32") {
+        throw new UsageError(`--dtype ${flags.dtype} is for bench forward; training needs fp32 (leave --dtype out)`);
+      }
+      const r = measureThroughput({ mode, config, batch: flags.batch, seq: flags.seq, seconds: flags.seconds, minSeq: flags.minSeq, dtype: flags.dtype });
       if (flags.json === true) {
         process.stdout.write(JSON.stringify({ seq_per_s: r.seq_per_s, tokens_per_s: r.tokens_per_s, peak_rss_mib: r.peak_rss_mib }) + "\n");
         return;
       }
-      const size = `L${config.num_hidden_layers}/H${config.hidden_size}`;
+      const size = `L${config.num_hidden_layers}/H${config.hidden_size}${flags.dtype !== undefined && flags.dtype !== "fp32" ? ` ${flags.dtype}` : ""}`;
       process.stdout.write(
         `${mode} ${size} B${flags.batch}×T${flags.seq} on the ${activeBackend().name} backend: ` +
         `${r.seq_per_s.toFixed(2)} seq/s, ${Math.round(r.tokens_per_s)} tokens/s` +

@@ -12,8 +12,9 @@ import { stdoutLines } from "../output.js";
 import { integer } from "../parse.js";
 import { readTexts } from "../text-inputs.js";
 import { required, UsageError } from "../usage.js";
+import { dtypeOption, type DtypeFlag } from "../dtype-flag.js";
 
-export interface EmbedFlags {
+export interface EmbedFlags extends DtypeFlag {
   model?: string;
   file?: string;
   pooling?: Pooling;
@@ -60,12 +61,13 @@ export function registerEmbed(program: Command): void {
     .option("--max-length <n>", "truncate texts to n tokens, [CLS] and [SEP] included (default: the model's positions)", integer(2))
     .option("--batch-size <n>", "texts per forward pass (default 32)", integer(1, 4096))
     .option("--out <file>", "write to FILE.safetensors (matrix \"embeddings\", N × hidden size) or FILE.jsonl instead of standard output")
+    .addOption(dtypeOption())
     .option("--threads <n>", "compute threads (default: all cores, or BERTKIT_THREADS)", integer(1, 1024))
     .action(async (args: string[], o: EmbedFlags) => {
       const model = required(o.model, "--model <dir>");
       const kind = embedOutputKind(o.out);
       const texts = await readTexts({ args, file: o.file });
-      const pipeline = await EmbeddingPipeline.load(model);
+      const pipeline = await EmbeddingPipeline.load(model, { dtype: o.dtype });
       const pooling = o.pooling ?? "mean";
       const embeddings = pipeline.run(texts, { pooling, normalize: o.normalize === true, maxLength: o.maxLength, batchSize: o.batchSize });
       if (o.out === undefined) {

@@ -6,10 +6,11 @@ import type { Command } from "commander";
 import { exportExplorePage } from "../../explore/export-page.js";
 import { startExploreServer } from "../../explore/server.js";
 import { trainingCurves } from "../../explore/training-curves.js";
+import { dtypeOption, type DtypeFlag } from "../dtype-flag.js";
 import { integer } from "../parse.js";
 import { required } from "../usage.js";
 
-interface ExploreFlags {
+interface ExploreFlags extends DtypeFlag {
   model?: string;
   text?: string;
   pair?: string;
@@ -30,17 +31,18 @@ export function registerExplore(program: Command): void {
     .option("--port <n>", "port of the live page (0: any free port)", integer(0, 65535), 8080)
     .option("--host <address>", "address to listen on", "127.0.0.1")
     .option("--log <file.jsonl>", "a pretrain/finetune log whose loss and accuracy curves to show")
+    .addOption(dtypeOption())
     .action(async (o: ExploreFlags) => {
       const modelDir = required(o.model, "--model <dir>");
       const training = o.log === undefined ? [] : trainingCurves(o.log);
       if (o.export !== undefined) {
         const text = required(o.text, "--text <text>");
-        const r = await exportExplorePage({ modelDir, out: o.export, text, pair: o.pair ?? null, training });
+        const r = await exportExplorePage({ modelDir, dtype: o.dtype, out: o.export, text, pair: o.pair ?? null, training });
         if (r.truncated !== null) process.stderr.write(`bertkit: warning: the input has ${r.truncated.from} tokens; the model takes ${r.truncated.to}, so it was truncated\n`);
         process.stdout.write(`wrote ${o.export} (${r.tokens} tokens, ${(r.bytes / 1024).toFixed(0)} KiB); open it in a browser\n`);
         return;
       }
-      const server = await startExploreServer({ modelDir, port: o.port, host: o.host, training, exampleText: o.text, examplePair: o.pair });
+      const server = await startExploreServer({ modelDir, dtype: o.dtype, port: o.port, host: o.host, training, exampleText: o.text, examplePair: o.pair });
       process.stdout.write(`bertkit explore: serving ${o.model} at ${server.url} (Ctrl-C to stop)\n`);
       const stop = (): void => {
         void server.close().then(() => process.exit(0));

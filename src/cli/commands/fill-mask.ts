@@ -10,8 +10,9 @@ import { stdoutLines } from "../output.js";
 import { integer } from "../parse.js";
 import { readTexts } from "../text-inputs.js";
 import { required, UsageError } from "../usage.js";
+import { dtypeOption, type DtypeFlag } from "../dtype-flag.js";
 
-export interface FillMaskFlags {
+export interface FillMaskFlags extends DtypeFlag {
   model?: string;
   file?: string;
   topK?: number;
@@ -59,12 +60,13 @@ export function registerFillMask(program: Command): void {
     .option("--targets <words>", "score only these words, comma-separated (e.g. door,window)")
     .option("--batch-size <n>", "texts per forward pass (default 8)", integer(1, 4096))
     .option("--json", "print Hugging Face's output as JSON")
+    .addOption(dtypeOption())
     .option("--threads <n>", "compute threads (default: all cores, or BERTKIT_THREADS)", integer(1, 1024))
     .action(async (args: string[], o: FillMaskFlags) => {
       const model = required(o.model, "--model <dir>");
       const targets = o.targets === undefined ? undefined : parseTargets(o.targets);
       const texts = await readTexts({ args, file: o.file });
-      const pipeline = await FillMaskPipeline.load(model);
+      const pipeline = await FillMaskPipeline.load(model, { dtype: o.dtype });
       const warn = (message: string): void => void process.stderr.write(`bertkit: warning: ${message}\n`);
       if (pipeline.warning !== null) warn(pipeline.warning);
       const results = pipeline.run(texts, {

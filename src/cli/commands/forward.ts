@@ -5,8 +5,9 @@ import { forwardFile, type ForwardFileResult } from "../../inference/forward-fil
 import { fmt } from "../../tensor/shape.js";
 import { integer } from "../parse.js";
 import { required } from "../usage.js";
+import { dtypeOption, type DtypeFlag } from "../dtype-flag.js";
 
-interface ForwardFlags {
+interface ForwardFlags extends DtypeFlag {
   model?: string;
   inputs?: string;
   out?: string;
@@ -48,6 +49,7 @@ export function registerForward(program: Command): void {
     .option("--output-hidden-states", "also write hidden_states.0 … hidden_states.L")
     .option("--output-attentions", "also write attentions.0 … (batch, heads, tokens, tokens)")
     .addOption(new Option("--class <name>", "model class to run instead of config.json's architectures[0]").choices(architectureNames()))
+    .addOption(dtypeOption())
     .option("--threads <n>", "compute threads (default: all cores, or BERTKIT_THREADS)", integer(1, 1024))
     .action((o: ForwardFlags) => {
       const model = required(o.model, "--model <dir>");
@@ -60,6 +62,7 @@ export function registerForward(program: Command): void {
         outputHiddenStates: o.outputHiddenStates,
         outputAttentions: o.outputAttentions,
         class: o.class,
+        dtype: o.dtype,
       });
       const warning = newWeightsWarning(result, model);
       if (warning !== null) process.stderr.write(warning + "\n");

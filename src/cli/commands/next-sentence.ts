@@ -12,8 +12,9 @@ import { integer } from "../parse.js";
 import { readTexts } from "../text-inputs.js";
 import { required, UsageError } from "../usage.js";
 import { splitPair, textNamer } from "./text-classification.js";
+import { dtypeOption, type DtypeFlag } from "../dtype-flag.js";
 
-export interface NextSentenceFlags {
+export interface NextSentenceFlags extends DtypeFlag {
   model?: string;
   tokenizer?: string;
   file?: string;
@@ -54,7 +55,7 @@ export async function runNextSentence(args: readonly string[], o: NextSentenceFl
     const name = textNamer(o.file);
     pairs = lines.map((line, i) => splitPair(line, () => name(i)));
   }
-  const pipeline = await NextSentencePipeline.load(model, { tokenizer: o.tokenizer });
+  const pipeline = await NextSentencePipeline.load(model, { tokenizer: o.tokenizer, dtype: o.dtype });
   return { lines: nextSentenceLines(pipeline.run(pairs, { batchSize: o.batchSize }), o.json === true), warning: pipeline.warning };
 }
 
@@ -68,6 +69,7 @@ export function registerNextSentence(program: Command): void {
     .option("--file <file>", 'one pair per line, "first<TAB>second"')
     .option("--batch-size <n>", "pairs per forward pass (default 32)", integer(1, 4096))
     .option("--json", "one JSON array of {isNextProbability, isNext}")
+    .addOption(dtypeOption())
     .option("--threads <n>", "compute threads (default: all cores, or BERTKIT_THREADS)", integer(1, 1024))
     .action(async (args: string[], o: NextSentenceFlags) => {
       const { lines, warning } = await runNextSentence(args, o);

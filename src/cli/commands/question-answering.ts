@@ -11,8 +11,9 @@ import {
 } from "../../inference/pipelines/question-answering.js";
 import { integer } from "../parse.js";
 import { required, UsageError } from "../usage.js";
+import { dtypeOption, type DtypeFlag } from "../dtype-flag.js";
 
-export interface QuestionAnsweringFlags {
+export interface QuestionAnsweringFlags extends DtypeFlag {
   model?: string;
   question?: string;
   context?: string;
@@ -104,7 +105,7 @@ export interface QuestionAnsweringOutput {
 export async function runQuestionAnswering(o: QuestionAnsweringFlags): Promise<QuestionAnsweringOutput> {
   const model = required(o.model, "--model <dir>");
   const inputs = questionInputs(o);
-  const pipeline = await QuestionAnsweringPipeline.load(model);
+  const pipeline = await QuestionAnsweringPipeline.load(model, { dtype: o.dtype });
   const options: QuestionAnsweringOptions = {
     topK: o.topK, maxAnswerLength: o.maxAnswerLength, docStride: o.docStride, maxSeqLength: o.maxSeqLength,
     maxQuestionLength: o.maxQuestionLength, handleImpossibleAnswer: o.handleImpossibleAnswer, batchSize: o.batchSize,
@@ -130,6 +131,7 @@ export function registerQuestionAnswering(program: Command): void {
     .option("--handle-impossible-answer", "let \"no answer\" compete with the spans (models trained on SQuAD v2.0)")
     .option("--batch-size <n>", "windows per forward pass (default 8)", integer(1, 4096))
     .option("--json", "one JSON line per question: {question, answers: [{score, start, end, answer}]}")
+    .addOption(dtypeOption())
     .option("--threads <n>", "compute threads (default: all cores, or BERTKIT_THREADS)", integer(1, 1024))
     .action(async (o: QuestionAnsweringFlags) => {
       const { lines, warning } = await runQuestionAnswering(o);

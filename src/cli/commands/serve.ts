@@ -7,11 +7,12 @@ import { Option, type Command } from "commander";
 import { resolveModel } from "../../hub/index.js";
 import { POOLINGS, type Pooling } from "../../inference/pipelines/pooling.js";
 import { buildServer, drainOnSignals, listen, loadServedModel, WorkerPool } from "../../serve/index.js";
+import { dtypeOption, type DtypeFlag } from "../dtype-flag.js";
 import { integer } from "../parse.js";
 import { required } from "../usage.js";
 import { packageVersion } from "../version.js";
 
-export interface ServeFlags {
+export interface ServeFlags extends DtypeFlag {
   model?: string;
   host: string;
   port: number;
@@ -29,9 +30,9 @@ export interface ServeFlags {
 /** Loads, listens, and returns once a signal has drained the server. `onListening` gets the URL. */
 export async function serve(o: ServeFlags, onListening: (url: string) => void = () => undefined): Promise<void> {
   const resolved = await resolveModel(required(o.model, "--model <dir|repo-id>"));
-  const model = await loadServedModel(resolved.dir, { modelId: resolved.modelId, sha: resolved.commit, pooling: o.pooling });
+  const model = await loadServedModel(resolved.dir, { modelId: resolved.modelId, sha: resolved.commit, pooling: o.pooling, dtype: o.dtype });
   const version = packageVersion();
-  const pool = o.workers > 0 ? await WorkerPool.start(resolved.dir, model.pooling, o.workers) : undefined;
+  const pool = o.workers > 0 ? await WorkerPool.start(resolved.dir, model.pooling, o.workers, o.dtype) : undefined;
   const server = buildServer(model, {
     pool,
     maxBatchTokens: o.maxBatchTokens, maxWaitMs: o.maxWaitMs, maxConcurrentRequests: o.maxConcurrentRequests,
@@ -58,6 +59,7 @@ export function registerServe(program: Command): void {
     .option("--body-limit <bytes>", "largest request body (413 above it)", integer(1), 2_000_000)
     .option("--workers <n>", "worker threads computing batches, each with a copy of the model and threads ÷ n compute threads; 0: compute on the main thread between requests", integer(0, 64), 1)
     .addOption(new Option("--pooling <name>", "/embed pooling (default: the model's 1_Pooling/config.json, else mean)").choices(POOLINGS))
+    .addOption(dtypeOption())
     .option("--threads <n>", "compute threads (default: all cores, or BERTKIT_THREADS)", integer(1, 1024))
     .action(async (o: ServeFlags) => {
       await serve(o);

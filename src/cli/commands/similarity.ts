@@ -10,8 +10,9 @@ import { stdoutLines } from "../output.js";
 import { integer } from "../parse.js";
 import { readTexts } from "../text-inputs.js";
 import { required } from "../usage.js";
+import { dtypeOption, type DtypeFlag } from "../dtype-flag.js";
 
-export interface SimilarityFlags {
+export interface SimilarityFlags extends DtypeFlag {
   model?: string;
   query?: string;
   file?: string;
@@ -41,12 +42,13 @@ export function registerSimilarity(program: Command): void {
     .option("--max-length <n>", "truncate texts to n tokens, [CLS] and [SEP] included (default: the model's positions)", integer(2))
     .option("--batch-size <n>", "texts per forward pass (default 32)", integer(1, 4096))
     .option("--json", "print [{text, index, score}, …] as JSON")
+    .addOption(dtypeOption())
     .option("--threads <n>", "compute threads (default: all cores, or BERTKIT_THREADS)", integer(1, 1024))
     .action(async (args: string[], o: SimilarityFlags) => {
       const model = required(o.model, "--model <dir>");
       const query = required(o.query, "--query <text>");
       const texts = await readTexts({ args, file: o.file });
-      const pipeline = await EmbeddingPipeline.load(model);
+      const pipeline = await EmbeddingPipeline.load(model, { dtype: o.dtype });
       const ranked = rankBySimilarity(pipeline, query, texts, {
         pooling: o.pooling ?? "mean",
         topK: o.topK,

@@ -15,8 +15,9 @@ import { stdoutLines } from "../output.js";
 import { integer } from "../parse.js";
 import { readTexts } from "../text-inputs.js";
 import { required } from "../usage.js";
+import { dtypeOption, type DtypeFlag } from "../dtype-flag.js";
 
-export interface TextClassificationFlags {
+export interface TextClassificationFlags extends DtypeFlag {
   model?: string;
   tokenizer?: string;
   file?: string;
@@ -80,7 +81,7 @@ export async function runTextClassification(
     const name = textNamer(args.length === 0 ? o.file : undefined);
     inputs = texts.map((t, i) => splitPair(t, () => name(i)));
   }
-  const pipeline = await TextClassificationPipeline.load(model, { tokenizer: o.tokenizer });
+  const pipeline = await TextClassificationPipeline.load(model, { tokenizer: o.tokenizer, dtype: o.dtype });
   const results = pipeline.run(inputs, { topK: o.topK === "all" ? null : o.topK, functionToApply: o.function, batchSize: o.batchSize });
   return { lines: classificationLines(results, o.json === true), warning: pipeline.warning };
 }
@@ -98,6 +99,7 @@ export function registerTextClassification(program: Command): void {
     .addOption(new Option("--function <f>", "scores from logits (default: softmax; sigmoid for multi-label or one output; none for regression)").choices(SCORE_FUNCTIONS))
     .option("--batch-size <n>", "texts per forward pass (default 32)", integer(1, 4096))
     .option("--json", "one JSON array: a list of {label, score} per text, best first")
+    .addOption(dtypeOption())
     .option("--threads <n>", "compute threads (default: all cores, or BERTKIT_THREADS)", integer(1, 1024))
     .action(async (args: string[], o: TextClassificationFlags) => {
       const { lines, warning } = await runTextClassification(args, o);

@@ -10,8 +10,9 @@ import { TokenClassificationPipeline, type EntityGroup, type TokenEntity } from 
 import { integer } from "../parse.js";
 import { readTexts } from "../text-inputs.js";
 import { required } from "../usage.js";
+import { dtypeOption, type DtypeFlag } from "../dtype-flag.js";
 
-export interface TokenClassificationFlags {
+export interface TokenClassificationFlags extends DtypeFlag {
   model?: string;
   tokenizer?: string;
   file?: string;
@@ -54,7 +55,7 @@ export interface TokenClassificationOutput {
 export async function runTokenClassification(args: readonly string[], o: TokenClassificationFlags, stdin?: NodeJS.ReadableStream): Promise<TokenClassificationOutput> {
   const model = required(o.model, "--model <dir>");
   const texts = await readTexts({ args, file: o.file, stdin });
-  const pipeline = await TokenClassificationPipeline.load(model, { tokenizer: o.tokenizer });
+  const pipeline = await TokenClassificationPipeline.load(model, { tokenizer: o.tokenizer, dtype: o.dtype });
   const ignoreLabels = o.ignoreLabels === undefined ? undefined : o.ignoreLabels.split(",").map((l) => l.trim()).filter((l) => l !== "");
   const entities = pipeline.run(texts, { aggregation: o.aggregation ?? CLI_AGGREGATION, ignoreLabels, batchSize: o.batchSize });
   return { lines: formatEntities(texts, entities, o.json === true), warning: pipeline.warning };
@@ -72,6 +73,7 @@ export function registerTokenClassification(program: Command): void {
     .option("--ignore-labels <list>", "comma-separated labels left out (default O)")
     .option("--batch-size <n>", "windows per forward pass (default 8)", integer(1, 4096))
     .option("--json", 'one JSON line per text: {"text", "entities": [{entity_group, score, word, start, end}]} (none: entity, index)')
+    .addOption(dtypeOption())
     .option("--threads <n>", "compute threads (default: all cores, or BERTKIT_THREADS)", integer(1, 1024))
     .action(async (texts: string[], o: TokenClassificationFlags) => {
       const { lines, warning } = await runTokenClassification(texts, o);

@@ -12,7 +12,7 @@ import { InputError } from "../../errors.js";
 import { noGrad } from "../../tensor/autograd.js";
 import { scope } from "../../tensor/scope.js";
 import type { BertTokenizer } from "../../tokenizer/tokenizer.js";
-import { inBatches, loadPipelineModel } from "./load.js";
+import { inBatches, loadPipelineModel, type PipelineLoadOptions } from "./load.js";
 import { l2NormalizeRows, POOLINGS, poolTokens, type Pooling } from "./pooling.js";
 
 export interface EmbedOptions {
@@ -65,9 +65,9 @@ export class EmbeddingPipeline {
   }
 
   /** A Hugging Face model folder (any BERT class: its encoder and pooler are used) and its tokenizer. */
-  static async load(dir: string): Promise<EmbeddingPipeline> {
+  static async load(dir: string, options: PipelineLoadOptions = {}): Promise<EmbeddingPipeline> {
     const isBertModel = (m: unknown): m is BertModel => m instanceof BertModel;
-    const loaded = await loadPipelineModel(dir, "BertModel", isBertModel);
+    const loaded = await loadPipelineModel(dir, "BertModel", isBertModel, options);
     return new EmbeddingPipeline(loaded.model, loaded.tokenizer, { warning: loaded.warning });
   }
 

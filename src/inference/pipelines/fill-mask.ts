@@ -17,7 +17,7 @@ import { scope } from "../../tensor/scope.js";
 import type { Encoding } from "../../tokenizer/encoding.js";
 import type { BertTokenizer } from "../../tokenizer/tokenizer.js";
 import { cleanUpTokenizationSpaces, readCleanUpFlag } from "./decode-cleanup.js";
-import { inBatches, loadPipelineModel } from "./load.js";
+import { inBatches, loadPipelineModel, type PipelineLoadOptions } from "./load.js";
 import { topCandidates } from "./top-k.js";
 
 /** A model with an MLM head: BertForMaskedLM, or BertForPreTraining (whose NSP head is not used). */
@@ -139,9 +139,9 @@ export class FillMaskPipeline {
   }
 
   /** A Hugging Face model folder as a masked-language model (its vocabulary and tokenizer_config.json included). */
-  static async load(dir: string): Promise<FillMaskPipeline> {
+  static async load(dir: string, options: PipelineLoadOptions = {}): Promise<FillMaskPipeline> {
     const isMaskedLm = (m: unknown): m is BertForMaskedLM => m instanceof BertForMaskedLM;
-    const loaded = await loadPipelineModel(dir, "BertForMaskedLM", isMaskedLm);
+    const loaded = await loadPipelineModel(dir, "BertForMaskedLM", isMaskedLm, options);
     return new FillMaskPipeline(loaded.model, loaded.tokenizer, { warning: loaded.warning, cleanUpTokenizationSpaces: readCleanUpFlag(dir) });
   }
 

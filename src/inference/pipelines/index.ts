@@ -9,6 +9,7 @@ import { InputError } from "../../errors.js";
 import { resolveModel } from "../../hub/resolve.js";
 import { EmbeddingPipeline } from "./embed.js";
 import { FillMaskPipeline } from "./fill-mask.js";
+import type { PipelineLoadOptions } from "./load.js";
 import { NextSentencePipeline } from "./next-sentence.js";
 import { QuestionAnsweringPipeline } from "./question-answering.js";
 import { TextClassificationPipeline } from "./text-classification.js";
@@ -25,13 +26,13 @@ export interface PipelineByTask {
 
 export type PipelineTask = keyof PipelineByTask;
 
-const LOADERS: { [T in PipelineTask]: (dir: string) => Promise<PipelineByTask[T]> } = {
-  "fill-mask": (dir) => FillMaskPipeline.load(dir),
-  embed: (dir) => EmbeddingPipeline.load(dir),
-  "text-classification": (dir) => TextClassificationPipeline.load(dir),
-  "token-classification": (dir) => TokenClassificationPipeline.load(dir),
-  "question-answering": (dir) => QuestionAnsweringPipeline.load(dir),
-  "next-sentence": (dir) => NextSentencePipeline.load(dir),
+const LOADERS: { [T in PipelineTask]: (dir: string, options: PipelineLoadOptions) => Promise<PipelineByTask[T]> } = {
+  "fill-mask": (dir, o) => FillMaskPipeline.load(dir, o),
+  embed: (dir, o) => EmbeddingPipeline.load(dir, o),
+  "text-classification": (dir, o) => TextClassificationPipeline.load(dir, o),
+  "token-classification": (dir, o) => TokenClassificationPipeline.load(dir, o),
+  "question-answering": (dir, o) => QuestionAnsweringPipeline.load(dir, o),
+  "next-sentence": (dir, o) => NextSentencePipeline.load(dir, o),
 };
 
 export const PIPELINE_TASKS = Object.keys(LOADERS) as PipelineTask[];
@@ -40,8 +41,11 @@ export function isPipelineTask(name: string): name is PipelineTask {
   return Object.hasOwn(LOADERS, name);
 }
 
-/** Loads `model` for `task`: a model folder, or a Hugging Face hub id ("org/name[@revision]") fetched into the shared cache. */
-export async function pipeline<T extends PipelineTask>(task: T, model: string): Promise<PipelineByTask[T]> {
+/**
+ * Loads `model` for `task`: a model folder, or a Hugging Face hub id ("org/name[@revision]") fetched into the shared
+ * cache; `options.dtype` runs it in bf16 or int8 (docs/quantization.md).
+ */
+export async function pipeline<T extends PipelineTask>(task: T, model: string, options: PipelineLoadOptions = {}): Promise<PipelineByTask[T]> {
   if (!isPipelineTask(task)) throw new InputError(`unknown pipeline "${String(task)}"; use one of ${PIPELINE_TASKS.join(", ")}`);
-  return LOADERS[task]((await resolveModel(model)).dir);
+  return LOADERS[task]((await resolveModel(model)).dir, options);
 }

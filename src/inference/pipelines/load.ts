@@ -4,6 +4,7 @@
  */
 import type { AnyBertModel, ArchitectureName } from "../../bert/architectures.js";
 import type { BertConfig } from "../../bert/config.js";
+import type { ModelDType } from "../../bert/low-precision.js";
 import { loadPretrained, newlyInitializedWarning } from "../../bert/pretrained.js";
 import { InputError } from "../../errors.js";
 import { loadTokenizer } from "../../tokenizer/model-folder.js";
@@ -19,12 +20,18 @@ export interface PipelineModel<M extends AnyBertModel> {
   warning: string | null;
 }
 
+/** How every pipeline can load its model. */
+export interface PipelineLoadOptions {
+  /** Precision of the Linear layers (see `loadPretrained`); default: the folder's own. */
+  dtype?: ModelDType;
+}
+
 /** Loads `dir` as `architecture`; `isModel` narrows the class (e.g. `(m) => m instanceof BertForMaskedLM`). */
 export async function loadPipelineModel<M extends AnyBertModel>(
-  dir: string, architecture: ArchitectureName, isModel: (m: AnyBertModel) => m is M,
+  dir: string, architecture: ArchitectureName, isModel: (m: AnyBertModel) => m is M, options: PipelineLoadOptions = {},
 ): Promise<PipelineModel<M>> {
   const tokenizer = await loadTokenizer(dir);
-  const loaded = loadPretrained(dir, { architecture });
+  const loaded = loadPretrained(dir, { architecture, dtype: options.dtype });
   if (!isModel(loaded.model)) throw new InputError(`${dir}: expected a ${architecture}, got ${loaded.architecture}`);
   if (loaded.config.vocab_size < tokenizer.vocab.size) {
     throw new InputError(`${dir}: the tokenizer has ${tokenizer.vocab.size} tokens but the model only ${loaded.config.vocab_size}; use the tokenizer the model was trained with`);

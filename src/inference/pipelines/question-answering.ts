@@ -16,7 +16,7 @@ import { windowLogits } from "../../tasks/finetune/qa/logits.js";
 import { windowSpans, type ScoredSpan } from "../../tasks/finetune/qa/span-probabilities.js";
 import { checkWindowOptions, encodeQaWindows, type QaWindow, type QaWindowOptions } from "../../tasks/finetune/qa/windows.js";
 import type { BertTokenizer } from "../../tokenizer/tokenizer.js";
-import { loadPipelineModel, type PipelineModel } from "./load.js";
+import { loadPipelineModel, type PipelineLoadOptions, type PipelineModel } from "./load.js";
 
 export interface QuestionAnsweringInput {
   question: string;
@@ -79,9 +79,9 @@ export class QuestionAnsweringPipeline {
   constructor(readonly loaded: PipelineModel<BertForQuestionAnswering>) {}
 
   /** Loads a model folder as BertForQuestionAnswering (a folder without the QA head gets a random one and a warning). */
-  static async load(dir: string): Promise<QuestionAnsweringPipeline> {
+  static async load(dir: string, options: PipelineLoadOptions = {}): Promise<QuestionAnsweringPipeline> {
     const isQa = (m: AnyBertModel): m is BertForQuestionAnswering => m instanceof BertForQuestionAnswering;
-    return new QuestionAnsweringPipeline(await loadPipelineModel(dir, "BertForQuestionAnswering", isQa));
+    return new QuestionAnsweringPipeline(await loadPipelineModel(dir, "BertForQuestionAnswering", isQa, options));
   }
 
   /** A model already in memory with its tokenizer (e.g. just fine-tuned); the model is put in eval mode. */

@@ -22,7 +22,7 @@ import { scope } from "../../tensor/scope.js";
 import type { Encoding } from "../../tokenizer/encoding.js";
 import { loadTokenizer } from "../../tokenizer/model-folder.js";
 import type { BertTokenizer } from "../../tokenizer/tokenizer.js";
-import { inBatches, loadPipelineModel, type PipelineModel } from "./load.js";
+import { inBatches, loadPipelineModel, type PipelineLoadOptions, type PipelineModel } from "./load.js";
 
 export interface TextPair {
   text: string;
@@ -87,7 +87,7 @@ function checkTopK(topK: number | null): void {
   if (topK !== null && (!Number.isInteger(topK) || topK < 1)) throw new InputError(`topK must be a positive integer or null (every label), got ${topK}`);
 }
 
-export interface LoadPipelineOptions {
+export interface LoadPipelineOptions extends PipelineLoadOptions {
   /** A tokenizer folder, tokenizer.json or vocab.txt, for a model folder that has none. */
   tokenizer?: string;
 }
@@ -96,9 +96,9 @@ export interface LoadPipelineOptions {
 export async function loadWithTokenizer<M extends AnyBertModel>(
   dir: string, architecture: ArchitectureName, isModel: (m: AnyBertModel) => m is M, options: LoadPipelineOptions,
 ): Promise<PipelineModel<M>> {
-  if (options.tokenizer === undefined) return loadPipelineModel(dir, architecture, isModel);
+  if (options.tokenizer === undefined) return loadPipelineModel(dir, architecture, isModel, options);
   const tokenizer = await loadTokenizer(options.tokenizer);
-  const loaded = loadPretrained(dir, { architecture });
+  const loaded = loadPretrained(dir, { architecture, dtype: options.dtype });
   if (!isModel(loaded.model)) throw new InputError(`${dir}: expected a ${architecture}, got ${loaded.architecture}`);
   if (loaded.config.vocab_size < tokenizer.vocab.size) {
     throw new InputError(`${options.tokenizer}: the tokenizer has ${tokenizer.vocab.size} tokens but the model in ${dir} only ${loaded.config.vocab_size}; use the tokenizer the model was trained with`);

@@ -24,7 +24,7 @@ import {
   AGGREGATION_STRATEGIES, dropIgnored, entityGroups, gatherPreEntities, resolveOverlaps, tokenEntities,
   type AggregationStrategy, type EntityGroup, type TokenEntity,
 } from "./entity-aggregation.js";
-import { inBatches, loadPipelineModel } from "./load.js";
+import { inBatches, loadPipelineModel, type PipelineLoadOptions } from "./load.js";
 
 export type { AggregationStrategy, EntityGroup, TokenEntity } from "./entity-aggregation.js";
 
@@ -41,7 +41,7 @@ export interface TokenClassificationRunOptions {
   stride?: number;
 }
 
-export interface LoadTokenClassificationOptions {
+export interface LoadTokenClassificationOptions extends PipelineLoadOptions {
   /** A tokenizer folder, tokenizer.json or vocab.txt, when the model folder has none. */
   tokenizer?: string;
 }
@@ -99,11 +99,11 @@ export class TokenClassificationPipeline {
   static async load(dir: string, options: LoadTokenClassificationOptions = {}): Promise<TokenClassificationPipeline> {
     const isModel = (m: unknown): m is BertForTokenClassification => m instanceof BertForTokenClassification;
     if (options.tokenizer === undefined) {
-      const loaded = await loadPipelineModel(dir, "BertForTokenClassification", isModel);
+      const loaded = await loadPipelineModel(dir, "BertForTokenClassification", isModel, options);
       return new TokenClassificationPipeline(loaded.model, loaded.tokenizer, loaded.config, loaded.warning);
     }
     const tokenizer = await loadTokenizer(options.tokenizer);
-    const loaded = loadPretrained(dir, { architecture: "BertForTokenClassification" });
+    const loaded = loadPretrained(dir, { architecture: "BertForTokenClassification", dtype: options.dtype });
     if (!isModel(loaded.model)) throw new InputError(`${dir}: expected a BertForTokenClassification, got ${loaded.architecture}`);
     return TokenClassificationPipeline.build(loaded.model, tokenizer, loaded.config, newlyInitializedWarning(loaded, dir));
   }

@@ -15,6 +15,7 @@ import { type LinearParts, packedConcatenation, packedOperand } from "../packed-
 import { fmt } from "../shape.js";
 import { allocFloat, allocOutput, Tensor } from "../tensor.js";
 import { biasActivation } from "./bias-activation.js";
+import { fusedLinearLowPrecision } from "./linear-low-precision.js";
 import { matmul } from "./matmul.js";
 
 export function linear(x: Tensor, weight: Tensor, bias: Tensor, activation: UnaryOp = "identity"): Tensor {
@@ -68,9 +69,15 @@ function linearInference(x: Tensor, weight: Tensor, bias: Tensor, activation: Un
 /**
  * Linear layers that share the input x (..., in), as one GEMM without autograd: (..., Σ out_i), each layer's
  * outputs side by side in the order given (see `packedConcatenation`). Null when the backend does not pack
- * (reference backend, float64): call each layer instead.
+ * (reference backend, float64): call each layer instead. Layers in int8/bf16 always fuse (every backend packs
+ * them), into one low-precision GEMM.
  */
 export function fusedLinearInference(x: Tensor, key: object, parts: readonly LinearParts[]): Tensor | null {
+  const lowPrecision = parts.flatMap((p) => (p.lowPrecision ? [{ lowPrecision: p.lowPrecision, bias: p.bias }] : []));
+  if (lowPrecision.length > 0) {
+    if (lowPrecision.length !== parts.length) throw new InputError("linear: cannot fuse float32 layers with int8/bf16 ones; convert every layer of the model");
+    return fusedLinearLowPrecision(x, key, lowPrecision);
+  }
   if (x.floatDType !== "float32" || parts.length === 0) return null;
   const inF = parts[0].weight.shape[1];
   if (x.shape[x.rank - 1] !== inF) throw new InputError(`linear: input ${fmt(x.shape)} needs ${inF} features`);

@@ -1,0 +1,38 @@
+/**
+ * `bertkit quantize --model DIR --out DIR --dtype int8|bf16`: a copy of a model folder with its Linear layers in
+ * int8 (I8 weights + F32 scales, bertkit's layout) or bf16 (plain BF16 tensors), loadable by every inference
+ * command without --dtype (int8) or with --dtype bf16. See docs/quantization.md.
+ */
+import { Option, type Command } from "commander";
+import { quantizePretrained } from "../../bert/pretrained.js";
+import { required } from "../usage.js";
+
+interface QuantizeFlags {
+  model?: string;
+  out?: string;
+  dtype?: "int8" | "bf16";
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+export function registerQuantize(program: Command): void {
+  program
+    .command("quantize")
+    .description("write a copy of a model folder with its Linear layers in int8 or bf16, for faster and smaller inference")
+    .option("--model <dir>", "(required) Hugging Face model folder (config.json, model.safetensors, tokenizer files)")
+    .option("--out <dir>", "(required) folder to write (config.json, model.safetensors and the tokenizer files)")
+    .addOption(new Option("--dtype <dtype>", "(required) int8: per-channel symmetric weights, dynamic uint8 activations; bf16: bfloat16 weights").choices(["int8", "bf16"]))
+    .action((o: QuantizeFlags) => {
+      const model = required(o.model, "--model <dir>");
+      const out = required(o.out, "--out <dir>");
+      const dtype = required(o.dtype, "--dtype <int8|bf16>");
+      const r = quantizePretrained(model, out, dtype);
+      process.stdout.write(
+        `wrote ${out}: ${r.architecture} with ${r.layers} Linear layers in ${dtype}; ` +
+          `model.safetensors ${mib(r.bytesBefore)} → ${mib(r.bytesAfter)}` +
+          (r.copied.length > 0 ? `; copied ${r.copied.join(", ")}` : "") + "\n",
+      );
+    });
+}
