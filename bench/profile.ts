@@ -1,12 +1,15 @@
 /**
- * Where the time of a forward pass goes, kernel by kernel: `npm run bench:profile -- SIZE B T ITERATIONS`
- * (defaults: base 8 128 5; SIZE a preset of src/bert/config.ts).
+ * Where the time of a forward pass goes, kernel by kernel: `npm run bench:profile -- SIZE B T ITERATIONS [--dtype D]`
+ * (defaults: base 8 128 5 fp32; SIZE a preset of src/bert/config.ts; D fp32, bf16 or int8: the Linear layers'
+ * weights, as `--dtype` on the inference commands, packed before the first pass).
  * Wraps every kernel of the active backend with a timer; the rest of a step is JavaScript between kernels.
+ * GEMMs are listed per shape: `gemm batch×m×n×k`, `gemmInt8 m×n×k` (n, k: the weight's).
  */
 import { activeBackend, setBackend } from "../src/backend/registry.js";
 import type { Kernels } from "../src/backend/kernels.js";
 import { configure } from "../src/backend/configure.js";
 import { presetConfig, type PresetName } from "../src/bert/config.js";
+import { createLowPrecisionModel, isModelDType, type ModelDType, prepackLowPrecision } from "../src/bert/low-precision.js";
 import { BertModel } from "../src/bert/model.js";
 import { syntheticBatch } from "../src/perf/throughput.js";
 import { Rng } from "../src/tensor/random.js";
@@ -14,18 +17,33 @@ import { noGrad } from "../src/tensor/autograd.js";
 import { scope } from "../src/tensor/scope.js";
 
 configure();
-const [size = "base", b = "8", t = "128", iters = "5"] = process.argv.slice(2).filter((a) => a !== "--");
+const argv = process.argv.slice(2).filter((a) => a !== "--");
+const dtypeAt = argv.indexOf("--dtype");
+const dtype = dtypeAt >= 0 ? argv.splice(dtypeAt, 2)[1] ?? "" : "fp32";
+if (!isModelDType(dtype)) throw new Error(`--dtype ${dtype}: use fp32, bf16 or int8`);
+const [size = "base", b = "8", t = "128", iters = "5"] = argv;
 const config = presetConfig(size as PresetName);
-const model = new BertModel(config).eval();
-const batch = syntheticBatch(config, Number(b), Number(t), Number(t), new Rng(1));
 const base = activeBackend();
 const times = new Map<string, { ms: number; calls: number }>();
+
+/** The row a kernel call is counted in: GEMMs by shape, the others by name. */
+function keyOf(name: string, args: unknown[]): string {
+  if (name === "gemm") {
+    const g = args[0] as { m: number; n: number; k: number; batch: number };
+    return `gemm ${g.batch}×${g.m}×${g.n}×${g.k}`;
+  }
+  if (name === "gemmInt8" || name === "gemmBf16") {
+    const g = args[0] as { m: number; packed: { n: number; k: number }; activation: string };
+    return `${name} ${g.m}×${g.packed.n}×${g.packed.k}${g.activation === "identity" ? "" : ` + ${g.activation}`}`;
+  }
+  return name;
+}
+
 const wrapped = {} as Record<string, unknown>;
 for (const [name, fn] of Object.entries(base)) {
   if (typeof fn !== "function") { wrapped[name] = fn; continue; }
   wrapped[name] = (...args: unknown[]) => {
-    let key = name;
-    if (name === "gemm") { const g = args[0] as { m: number; n: number; k: number; batch: number }; key = `gemm ${g.batch}×${g.m}×${g.n}×${g.k}`; }
+    const key = keyOf(name, args);
     const t0 = performance.now();
     const r = (fn as (...a: unknown[]) => unknown).apply(base, args);
     const e = times.get(key) ?? { ms: 0, calls: 0 };
@@ -34,6 +52,17 @@ for (const [name, fn] of Object.entries(base)) {
   };
 }
 setBackend(wrapped as unknown as Kernels);
+/** BERT-base etc. with float32 Linear layers, or low-precision ones packed now (as loadPretrained does). */
+function buildModel(dtype: ModelDType): BertModel {
+  if (dtype === "fp32") return new BertModel(config).eval();
+  const model = createLowPrecisionModel("BertModel", config, dtype, { initialize: true });
+  if (!(model instanceof BertModel)) throw new Error("internal: BertModel expected");
+  model.eval();
+  prepackLowPrecision(model);
+  return model;
+}
+const model = buildModel(dtype);
+const batch = syntheticBatch(config, Number(b), Number(t), Number(t), new Rng(1));
 const step = (): void => scope(() => void noGrad(() => model.forward(batch)));
 step(); step();
 times.clear();
@@ -47,4 +76,4 @@ for (const [k, v] of rows) {
   kernels += v.ms / n;
   console.log(`${(v.ms / n).toFixed(2).padStart(8)} ms  ${String(v.calls / n).padStart(4)}×  ${k}`);
 }
-console.log(`total ${total.toFixed(1)} ms/step, kernels ${kernels.toFixed(1)} ms, other ${(total - kernels).toFixed(1)} ms; ${(Number(b) / total * 1000).toFixed(2)} seq/s`);
+console.log(`${dtype}: total ${total.toFixed(1)} ms/step, kernels ${kernels.toFixed(1)} ms, other ${(total - kernels).toFixed(1)} ms; ${(Number(b) / total * 1000).toFixed(2)} seq/s`);
