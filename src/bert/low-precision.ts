@@ -46,8 +46,8 @@ export function modelDType(model: Module): ModelDType {
 
 /**
  * `architecture` with its Linear layers in `dtype` from the start: the float32 weights of the encoder are never
- * all in memory at once. With `initialize`, random as a float32 model would be (then converted); without, zeros
- * for a checkpoint to fill. An untied MLM decoder (tie_word_embeddings: false) takes its float32 weight from a
+ * all in memory at once. With `initialize`, random as a float32 model would be (then converted), drawn when first
+ * needed — `prepackLowPrecision` draws and packs one layer at a time; without, zeros for a checkpoint to fill. An untied MLM decoder (tie_word_embeddings: false) takes its float32 weight from a
  * Linear, so such a model is built in float32 and converted afterwards.
  */
 export function createLowPrecisionModel(architecture: ArchitectureName, config: BertConfig, dtype: LowPrecisionDType, options: { initialize: boolean }): AnyBertModel {
@@ -61,20 +61,61 @@ export function createLowPrecisionModel(architecture: ArchitectureName, config: 
   return model;
 }
 
-/**
- * Packs every low-precision weight of `model` for the active backend now, as its first forward pass would: the fused
- * query/key/value weight of each self-attention (keyed as `selfAttention` keys it) and every other Linear. Done
- * at load, one layer after another, so that the unpacked values become garbage a layer at a time instead of all
- * together in the first forward pass (whose peak memory would hold both copies). Afterwards the model cannot be
- * saved (the unpacked values are gone); `loadPretrained(..., { prepack: false })` keeps them.
- */
-export function prepackLowPrecision(model: Module): void {
+/** Linear layers packed as one weight: a self-attention's query, key and value (fused), or one layer alone. */
+interface PackGroup {
+  layers: Linear[];
+  /** The fused weight's key (as `selfAttention` keys it), or null for a layer packed alone. */
+  fusedKey: object | null;
+}
+
+function packGroups(model: Module): Map<Linear, PackGroup> {
+  const groups = new Map<Linear, PackGroup>();
   for (const [, m] of model.namedModules()) {
     if (!(m instanceof BertSelfAttention)) continue;
-    const parts = [m.query, m.key, m.value];
-    const weights = parts.map((l) => l.lowPrecision).filter((w): w is LowPrecisionWeight => w !== null && w.hasValues);
-    if (weights.length !== parts.length) continue;
-    lowPrecisionConcatenation(m, weights, parts.map((l) => l.bias)).weight.pack();
+    const group = { layers: [m.query, m.key, m.value], fusedKey: m };
+    if (group.layers.every((l) => l.lowPrecision !== null)) for (const l of group.layers) groups.set(l, group);
   }
-  for (const [, layer] of linearLayers(model)) if (layer.lowPrecision?.hasValues === true) layer.lowPrecision.pack();
+  for (const [, layer] of linearLayers(model)) if (!groups.has(layer)) groups.set(layer, { layers: [layer], fusedKey: null });
+  return groups;
+}
+
+function packGroup(group: PackGroup): void {
+  const weights = group.layers.map((l) => l.lowPrecision).filter((w): w is LowPrecisionWeight => w !== null && w.hasValues);
+  if (weights.length !== group.layers.length) return; // float32, or packed already
+  if (group.fusedKey === null) weights[0].pack();
+  else lowPrecisionConcatenation(group.fusedKey, weights, group.layers.map((l) => l.bias)).weight.pack();
+}
+
+/**
+ * Packs the low-precision weights of `model` for the active backend while it is loaded, each as soon as it is
+ * complete: `loaded(layer)` after a layer's weight is in place packs it — or, for a self-attention's query, key
+ * and value, their fused weight once all three are in. Its unpacked values are then dropped, so a loading model
+ * holds the unpacked values of about one layer at a time, not of all of them beside their packed copies.
+ * `finish()` packs whatever was not reported.
+ */
+export function lowPrecisionPacker(model: Module): { loaded(layer: Linear): void; finish(): void } {
+  const groups = packGroups(model);
+  const done = new Set<Linear>();
+  return {
+    loaded(layer) {
+      const group = groups.get(layer);
+      if (group === undefined) return;
+      done.add(layer);
+      if (group.layers.every((l) => done.has(l))) packGroup(group);
+    },
+    finish() {
+      for (const group of new Set(groups.values())) packGroup(group);
+    },
+  };
+}
+
+/**
+ * Packs every low-precision weight of `model` for the active backend now, as its first forward pass would: the fused
+ * query/key/value weight of each self-attention (keyed as `selfAttention` keys it) and every other Linear, one after
+ * another, each dropping its unpacked values (or drawing them first, for a model built with random weights by
+ * `createLowPrecisionModel`, which holds none until then). Afterwards the model cannot be saved (the unpacked values
+ * are gone); `loadPretrained(..., { prepack: false })` keeps them.
+ */
+export function prepackLowPrecision(model: Module): void {
+  lowPrecisionPacker(model).finish();
 }

@@ -10,7 +10,7 @@ import { InputError } from "../errors.js";
 import { readSafetensors, withSafetensors, writeSafetensors, type SafetensorsReader } from "../io/safetensors.js";
 import { type AnyBertModel, type ArchitectureName, architectureNames, createModel, isArchitectureName } from "./architectures.js";
 import { type BertConfig, readConfig, writeConfig } from "./config.js";
-import { createLowPrecisionModel, prepackLowPrecision, isModelDType, linearLayers, MODEL_DTYPES, type ModelDType, modelDType } from "./low-precision.js";
+import { createLowPrecisionModel, isModelDType, lowPrecisionPacker, linearLayers, MODEL_DTYPES, type ModelDType, modelDType } from "./low-precision.js";
 import { type LoadReport, loadStateDict, loadTensors, storedStateDict } from "./state-dict.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 
@@ -96,17 +96,19 @@ export function loadPretrained(dir: string, options: LoadPretrainedOptions = {})
       model.eval();
       return { model, config, architecture, report, dtype };
     }
-    // Each tensor is converted as it is read: the float32 Linear weights are never all in memory.
+    // Each tensor is converted as it is read, and (with prepack) each layer packed as soon as its weight is in:
+    // neither the float32 Linear weights nor all the unpacked low-precision ones are ever in memory together.
     const model = createLowPrecisionModel(architecture, config, dtype, { initialize: false });
+    const packer = options.prepack === false ? null : lowPrecisionPacker(model);
     const shapes = new Map(file.entries.map((e) => [e.name, e.shape]));
     const report = loadTensors(model, {
       names: [...shapes.keys()],
       shape: (name) => shapes.get(name) ?? [],
       read: (name) => file.read(name),
       readStored: (name) => file.readStored(name),
-    }, loadOptions);
+    }, { ...loadOptions, onLowPrecisionLoaded: packer === null ? undefined : (layer) => packer.loaded(layer) });
     model.eval();
-    if (options.prepack !== false) prepackLowPrecision(model);
+    packer?.finish();
     return { model, config, architecture, report, dtype };
   });
 }

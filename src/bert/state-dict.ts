@@ -29,6 +29,8 @@ export interface LoadOptions {
   source: string;
   /** Whether parameters outside the encoder may be missing (loading a different class's checkpoint). */
   allowNewHead: boolean;
+  /** Called when a low-precision layer's weight is in place (loaded or newly initialized), e.g. to pack it at once. */
+  onLowPrecisionLoaded?: (layer: Linear) => void;
 }
 
 /** Checkpoint tensors read one at a time (a whole file in memory, or a file read tensor by tensor). */
@@ -131,7 +133,10 @@ export function loadTensors(model: Module, source: TensorSource, options: LoadOp
       if (isEncoderKey(key) || !options.allowNewHead) {
         throw new FormatError(`${options.source}: missing tensor "${key}" of shape ${fmt(shape)}; the checkpoint is incomplete or for another model class`);
       }
-      if (slot.kind === "low") slot.layer.reinitializeLowPrecision();
+      if (slot.kind === "low") {
+        slot.layer.reinitializeLowPrecision();
+        options.onLowPrecisionLoaded?.(slot.layer);
+      }
       newlyInitialized.push(key);
       continue;
     }
@@ -139,7 +144,10 @@ export function loadTensors(model: Module, source: TensorSource, options: LoadOp
       throw new FormatError(`${options.source}: tensor "${key}" has shape ${fmt(source.shape(name))} in the file but ${fmt(shape)} in the model; check config.json`);
     }
     if (slot.kind === "param") setParameter(slot.param, key, source.read(name), options.source);
-    else slot.layer.setLowPrecision(lowPrecisionWeight(slot.layer, key, source.readStored(name), scales.get(key), source, options.source));
+    else {
+      slot.layer.setLowPrecision(lowPrecisionWeight(slot.layer, key, source.readStored(name), scales.get(key), source, options.source));
+      options.onLowPrecisionLoaded?.(slot.layer);
+    }
   }
   return { newlyInitialized, unused };
 }

@@ -11,9 +11,9 @@ import { linear } from "../tensor/ops/linear.js";
 import { linearLowPrecision } from "../tensor/ops/linear-low-precision.js";
 import { forgetPacked } from "../tensor/packed-weights.js";
 import type { UnaryOp } from "../tensor/ops/unary.js";
-import { type LowPrecisionDType, LowPrecisionWeight, quantizedError } from "../tensor/low-precision-weight.js";
+import { type LowPrecisionDType, type LowPrecisionValues, LowPrecisionWeight, quantizedError } from "../tensor/low-precision-weight.js";
 import { quantizeInt8, toBf16 } from "../tensor/low-precision.js";
-import type { Rng } from "../tensor/random.js";
+import { Rng } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { constant_, normal_ } from "./init.js";
 import { Module } from "./module.js";
@@ -27,12 +27,49 @@ interface LowPrecisionBuild {
 }
 
 let building: LowPrecisionBuild | null = null;
-let scratch = new Float32Array(0);
 
 /**
- * Runs `build` (a model constructor) with every Linear made in low precision: each layer's float32 weight exists
- * only while it is drawn and converted (with `initialize`), or not at all (without: zeros, for a checkpoint
- * loader to fill). Nested calls are not allowed.
+ * The float32 buffer random weights are drawn into before conversion, shared by all layers, and how many deferred
+ * draws still need it: it is dropped when the last one is done, so a built model keeps no float32 buffer.
+ */
+let scratch = new Float32Array(0);
+let pendingDraws = 0;
+
+function scratchFor(size: number): Float32Array {
+  if (scratch.length < size) scratch = new Float32Array(size);
+  return scratch.subarray(0, size);
+}
+
+function releaseScratch(): void {
+  if (pendingDraws === 0) scratch = new Float32Array(0);
+}
+
+/**
+ * Advances `rng` past `count` normals exactly as `count` calls of `rng.normal()` would, without computing them:
+ * `Rng.normal` is Box–Muller, two uniforms (the first redrawn while 0) per pair of normals, the second kept as a
+ * spare (a fifth word of `state()`). About ten times cheaper than drawing; test/bert/low-precision.test.ts pins it.
+ */
+export function skipNormals(rng: Rng, count: number): void {
+  let left = count;
+  if (left > 0 && rng.state().length === 5) {
+    rng.normal(); // the spare
+    left--;
+  }
+  for (; left >= 2; left -= 2) {
+    while (rng.uniform() === 0) {
+      // redrawn, as normal() does
+    }
+    rng.uniform();
+  }
+  if (left === 1) rng.normal();
+}
+
+/**
+ * Runs `build` (a model constructor) with every Linear made in low precision, holding no values yet: with
+ * `initialize`, each layer notes where its weight lies in the random stream (and skips past it, so that the other
+ * parameters draw what they would in float32) and draws and converts it only when its values are first needed —
+ * when it is packed, one layer at a time; without, its values are zeros, made only if a checkpoint loader does not
+ * replace them. Nested calls are not allowed.
  */
 export function buildWithLowPrecisionLinears<T>(dtype: LowPrecisionDType, options: { initialize: boolean }, build: () => T): T {
   if (building !== null) throw new Error("internal: buildWithLowPrecisionLinears is already running");
@@ -41,13 +78,31 @@ export function buildWithLowPrecisionLinears<T>(dtype: LowPrecisionDType, option
     return build();
   } finally {
     building = null;
-    scratch = new Float32Array(0);
+    releaseScratch();
   }
+}
+
+/** W (n, k) float32 → int8 or bf16 values. */
+function lowPrecisionValues(dtype: LowPrecisionDType, w: Float32Array, n: number, k: number): LowPrecisionValues {
+  return dtype === "int8" ? { dtype, weight: quantizeInt8(w, n, k) } : { dtype, weight: toBf16(w, n, k) };
 }
 
 /** W (n, k) float32 → int8 or bf16. */
 export function lowPrecisionFromFloat(dtype: LowPrecisionDType, w: Float32Array, n: number, k: number): LowPrecisionWeight {
-  return new LowPrecisionWeight(dtype === "int8" ? { dtype, weight: quantizeInt8(w, n, k) } : { dtype, weight: toBf16(w, n, k) });
+  return new LowPrecisionWeight(lowPrecisionValues(dtype, w, n, k));
+}
+
+/** An all-zero weight (n, k): int8 zeros with unit scales, or bf16 zeros. */
+function zeros(dtype: LowPrecisionDType, n: number, k: number): LowPrecisionValues {
+  return dtype === "int8"
+    ? { dtype, weight: { n, k, values: new Int8Array(n * k), scales: new Float32Array(n).fill(1) } }
+    : { dtype, weight: { n, k, bits: new Uint16Array(n * k) } };
+}
+
+/** `w` filled with normals · std drawn from `rng`, as `normal_` fills a weight. */
+function drawNormal(w: Float32Array, rng: Rng, std: number): Float32Array {
+  for (let i = 0; i < w.length; i++) w[i] = rng.normal() * std;
+  return w;
 }
 
 export class Linear extends Module {
@@ -66,14 +121,11 @@ export class Linear extends Module {
     if (build === null) {
       this.weight = new Parameter([outFeatures, inFeatures]);
       normal_(this.weight, std, rng);
-    } else if (build.initialize) {
-      this.setLowPrecision(lowPrecisionFromFloat(build.dtype, this.randomWeight(), outFeatures, inFeatures));
     } else {
+      const { dtype } = build;
       const n = outFeatures;
       const k = inFeatures;
-      this.setLowPrecision(new LowPrecisionWeight(build.dtype === "int8"
-        ? { dtype: "int8", weight: { n, k, values: new Int8Array(n * k), scales: new Float32Array(n).fill(1) } }
-        : { dtype: "bf16", weight: { n, k, bits: new Uint16Array(n * k) } }));
+      this.setLowPrecision(new LowPrecisionWeight({ dtype, n, k, make: build.initialize ? this.deferredRandomWeight(dtype) : () => zeros(dtype, n, k) }));
     }
     this.bias = new Parameter([outFeatures]);
     constant_(this.bias, 0);
@@ -113,16 +165,31 @@ export class Linear extends Module {
     this.setLowPrecision(lowPrecisionFromFloat(this.lowPrecision.dtype, this.randomWeight(), this.outFeatures, this.inFeatures));
   }
 
-  /**
-   * float32 (out, in) drawn as `normal_` draws a float32 layer's weight (the same random stream), into a scratch
-   * buffer shared by all layers: building a large model leaves no float32 weights behind for the GC to find.
-   */
+  /** A fresh random weight drawn now (a head the checkpoint did not have). */
   private randomWeight(): Float32Array {
-    const size = this.outFeatures * this.inFeatures;
-    if (scratch.length < size) scratch = new Float32Array(size);
-    const w = scratch.subarray(0, size);
-    for (let i = 0; i < size; i++) w[i] = this.init.rng.normal() * this.init.std;
+    const w = drawNormal(scratchFor(this.outFeatures * this.inFeatures), this.init.rng, this.init.std);
+    releaseScratch();
     return w;
+  }
+
+  /**
+   * The weight a float32 layer would draw here, converted to `dtype` when first needed: the stream's state is
+   * noted now and `rng` moves past the weight's normals, as `normal_` would have moved it.
+   */
+  private deferredRandomWeight(dtype: LowPrecisionDType): () => LowPrecisionValues {
+    const { rng, std } = this.init;
+    const n = this.outFeatures;
+    const k = this.inFeatures;
+    const at = rng.state();
+    skipNormals(rng, n * k);
+    pendingDraws++;
+    return () => {
+      const w = drawNormal(scratchFor(n * k), Rng.fromState(at), std);
+      const values = lowPrecisionValues(dtype, w, n, k);
+      pendingDraws--;
+      releaseScratch();
+      return values;
+    };
   }
 
   /**

@@ -14,6 +14,18 @@ export type LowPrecisionDType = "int8" | "bf16";
 /** The unpacked weight: int8 values with one scale per output channel, or bfloat16 bits. */
 export type LowPrecisionValues = { dtype: "int8"; weight: Int8Weight } | { dtype: "bf16"; weight: Bf16Weight };
 
+/**
+ * A weight whose values are made when first needed, not when the layer is built: a random weight is drawn and
+ * converted only when it is packed (so a model never holds all its unpacked values at once), and a checkpoint
+ * loader's placeholder is all zeros only if nobody replaces it.
+ */
+export interface DeferredValues {
+  dtype: LowPrecisionDType;
+  n: number;
+  k: number;
+  make: () => LowPrecisionValues;
+}
+
 type Packed = { dtype: "int8"; packed: PackedInt8 } | { dtype: "bf16"; packed: PackedBf16 };
 
 /** The error for training, autograd or a float32 read on a low-precision layer. */
@@ -31,18 +43,32 @@ export class LowPrecisionWeight {
   /** Where the weight sits in its model ("bert.encoder.layer.0.attention.self.query"), for messages. */
   label = "a Linear layer";
   private values: LowPrecisionValues | null;
+  private deferred: (() => LowPrecisionValues) | null = null;
   private packedCopy: { kernels: Kernels; packed: Packed } | null = null;
 
-  constructor(values: LowPrecisionValues) {
-    const { n, k } = values.weight;
-    const length = values.dtype === "int8" ? values.weight.values.length : values.weight.bits.length;
-    if (length !== n * k || (values.dtype === "int8" && values.weight.scales.length !== n)) {
-      throw new InputError(`low-precision weight: ${length} values for ${n}×${k}`);
+  constructor(values: LowPrecisionValues | DeferredValues) {
+    if ("make" in values) {
+      this.dtype = values.dtype;
+      this.n = values.n;
+      this.k = values.k;
+      this.values = null;
+      this.deferred = values.make;
+      return;
     }
     this.dtype = values.dtype;
-    this.n = n;
-    this.k = k;
-    this.values = values;
+    this.n = values.weight.n;
+    this.k = values.weight.k;
+    this.values = this.checked(values);
+  }
+
+  /** `values` if they are this weight's shape and dtype. */
+  private checked(values: LowPrecisionValues): LowPrecisionValues {
+    const { n, k } = values.weight;
+    const length = values.dtype === "int8" ? values.weight.values.length : values.weight.bits.length;
+    if (values.dtype !== this.dtype || n !== this.n || k !== this.k || length !== n * k || (values.dtype === "int8" && values.weight.scales.length !== n)) {
+      throw new InputError(`low-precision weight: ${length} ${values.dtype} values for ${this.n}×${this.k} (${this.dtype})`);
+    }
+    return values;
   }
 
   /** (n, k) */
@@ -52,11 +78,15 @@ export class LowPrecisionWeight {
 
   /** False once the weight was packed and its unpacked values dropped. */
   get hasValues(): boolean {
-    return this.values !== null;
+    return this.values !== null || this.deferred !== null;
   }
 
   /** The unpacked weight (for saving, or to pack a concatenation); an error once dropped after packing. */
   unpacked(purpose: string): LowPrecisionValues {
+    if (this.values === null && this.deferred !== null) {
+      this.values = this.checked(this.deferred());
+      this.deferred = null;
+    }
     if (this.values === null) {
       throw new InputError(
         `cannot ${purpose}: ${this.label}'s ${this.dtype} weight was packed for inference (when the model was loaded or first ran) ` +
@@ -69,6 +99,7 @@ export class LowPrecisionWeight {
   /** Drops the unpacked values (a concatenation of this weight was packed and is used instead). */
   dropValues(): void {
     this.values = null;
+    this.deferred = null;
   }
 
   /** Packs the weight for the active backend now (dropping the unpacked values), rather than on first use. */
@@ -86,11 +117,11 @@ export class LowPrecisionWeight {
   private packedFor(kernels: Kernels): Packed {
     const hit = this.packedCopy;
     // The packed layout is the backend's (PackedInt8.backend): another kernels object of the same backend reads it too.
-    if (hit !== null && (hit.kernels === kernels || (this.values === null && hit.packed.packed.backend === kernels.name))) return hit.packed;
+    if (hit !== null && (hit.kernels === kernels || (!this.hasValues && hit.packed.packed.backend === kernels.name))) return hit.packed;
     const v = this.unpacked(`run it on the ${kernels.name} backend`);
     const packed: Packed = v.dtype === "int8" ? { dtype: "int8", packed: kernels.packInt8(v.weight) } : { dtype: "bf16", packed: kernels.packBf16(v.weight) };
     this.packedCopy = { kernels, packed };
-    this.values = null;
+    this.dropValues();
     return packed;
   }
 }

@@ -103,25 +103,38 @@ const lowPrecisionCache = new WeakMap<object, LowPrecisionConcatEntry>();
 /**
  * `packedConcatenation` for layers in int8/bf16: their weights stacked row-wise (int8 scales stay per row) and
  * their biases end to end, kept under `key` while the parts are the same. The fused weight packs itself on first
- * use; the parts' own unpacked values are dropped then, as only the fused copy runs (see low-precision-weight.ts).
+ * use; the parts' own unpacked values are dropped at once, as only the fused copy runs (see low-precision-weight.ts).
+ * A bias that changes later (a checkpoint loader fills it after the fused weight was packed) is copied again; the
+ * weights need not be, which is as well, since their unpacked values are gone.
  */
 export function lowPrecisionConcatenation(key: object, weights: readonly LowPrecisionWeight[], biases: readonly Tensor[]): { weight: LowPrecisionWeight; bias: Float32Array } {
   const hit = lowPrecisionCache.get(key);
-  if (hit !== undefined && hit.weights.length === weights.length && hit.weights.every((w, i) => w === weights[i]) &&
-      hit.biases.every((b, i) => b.data === biases[i].data && b.version === biases[i].version)) {
-    return hit.fused;
+  if (hit !== undefined && hit.weights.length === weights.length && hit.weights.every((w, i) => w === weights[i])) {
+    if (hit.biases.every((b, i) => b.data === biases[i].data && b.version === biases[i].version)) return hit.fused;
+    const fused = { weight: hit.fused.weight, bias: concatBiases(biases, hit.fused.weight.n) };
+    lowPrecisionCache.set(key, { weights: hit.weights, biases: biasVersions(biases), fused });
+    return fused;
   }
   concatCache.delete(key); // a float32 copy made before the layers were converted
   const weight = concatLowPrecision(weights);
   weight.label = weights.map((w) => w.label).join(" + ");
-  const bias = new Float32Array(weight.n);
+  for (const w of weights) w.dropValues();
+  const fused = { weight, bias: concatBiases(biases, weight.n) };
+  lowPrecisionCache.set(key, { weights: [...weights], biases: biasVersions(biases), fused });
+  return fused;
+}
+
+/** The biases end to end: (n) = (Σ n_i). */
+function concatBiases(biases: readonly Tensor[], n: number): Float32Array {
+  const bias = new Float32Array(n);
   let row = 0;
   for (const b of biases) {
     bias.set(b.data, row);
     row += b.size;
   }
-  for (const w of weights) w.dropValues();
-  const fused = { weight, bias };
-  lowPrecisionCache.set(key, { weights: [...weights], biases: biases.map((b) => ({ data: b.data, version: b.version })), fused });
-  return fused;
+  return bias;
+}
+
+function biasVersions(biases: readonly Tensor[]): { data: object; version: number }[] {
+  return biases.map((b) => ({ data: b.data, version: b.version }));
 }

@@ -10,16 +10,18 @@ import { describe, expect, it } from "vitest";
 import { withBackend } from "../../src/backend/registry.js";
 import { referenceKernels } from "../../src/backend/reference/index.js";
 import { BertModel } from "../../src/bert/model.js";
-import { convertLinears, createLowPrecisionModel, linearLayers } from "../../src/bert/low-precision.js";
+import { createModel } from "../../src/bert/architectures.js";
+import { convertLinears, createLowPrecisionModel, linearLayers, prepackLowPrecision } from "../../src/bert/low-precision.js";
 import { loadPretrained, savePretrained, type ModelDType } from "../../src/bert/pretrained.js";
 import { stateDict, storedStateDict } from "../../src/bert/state-dict.js";
 import { InputError } from "../../src/errors.js";
 import { readSafetensorsHeader, withSafetensors } from "../../src/io/safetensors.js";
-import { Linear } from "../../src/nn/linear.js";
+import { Linear, skipNormals } from "../../src/nn/linear.js";
 import { manualSeed } from "../../src/nn/random-state.js";
 import { noGrad } from "../../src/tensor/autograd.js";
 import { fusedLinearInference } from "../../src/tensor/ops/linear.js";
 import { quantizeInt8 } from "../../src/tensor/low-precision.js";
+import { lowPrecisionConcatenation } from "../../src/tensor/packed-weights.js";
 import { Rng } from "../../src/tensor/random.js";
 import { Tensor } from "../../src/tensor/tensor.js";
 import { backends } from "../helpers/backends.js";
@@ -220,5 +222,74 @@ describe("errors", () => {
     if (!(model instanceof BertModel)) throw new Error("BertModel expected");
     noGrad(() => model.forward({ inputIds: randomIds(1, 4, 50) }));
     expect(() => storedStateDict(model)).toThrow(/cannot save it: encoder\.layer\.0\.attention\.self\.query's int8 weight was packed for inference/);
+  });
+});
+
+describe("memory: unpacked values exist for about one layer at a time", () => {
+  it("skipNormals moves the stream exactly as that many normal() calls, with or without a spare", () => {
+    for (const spare of [false, true]) {
+      for (let count = 0; count < 8; count++) {
+        const skipped = new Rng(11);
+        const drawn = new Rng(11);
+        if (spare) [skipped, drawn].forEach((r) => r.normal());
+        skipNormals(skipped, count);
+        for (let i = 0; i < count; i++) drawn.normal();
+        expect(skipped.state(), `count ${count}, spare ${spare}`).toEqual(drawn.state());
+        expect(skipped.normal()).toBe(drawn.normal());
+      }
+    }
+  });
+
+  it.each(["int8", "bf16"] as const)("a %s model built with random weights draws them later, yet holds exactly the float32 model's weights converted", (dtype) => {
+    manualSeed(5);
+    const reference = createModel("BertForPreTraining", smallConfig());
+    convertLinears(reference, dtype);
+    manualSeed(5);
+    const built = createLowPrecisionModel("BertForPreTraining", smallConfig(), dtype, { initialize: true });
+    const expected = storedStateDict(reference);
+    const actual = storedStateDict(built); // draws the deferred weights: the embeddings and heads drawn around them must match too
+    expect([...actual.keys()]).toEqual([...expected.keys()]);
+    for (const [k, t] of expected) expect(bytes(actual.get(k)?.data ?? new Uint8Array()).equals(bytes(t.data)), k).toBe(true);
+  });
+
+  it("prepackLowPrecision draws and packs every layer, keeping no unpacked values, and runs as the unpacked model does", () => {
+    const build = (): BertModel => {
+      manualSeed(6);
+      const model = createLowPrecisionModel("BertModel", smallConfig(), "int8", { initialize: true });
+      if (!(model instanceof BertModel)) throw new Error("BertModel expected");
+      return model.eval();
+    };
+    const packed = build();
+    prepackLowPrecision(packed);
+    for (const [path, layer] of linearLayers(packed)) expect(layer.lowPrecision?.hasValues, path).toBe(false);
+    const ids = { inputIds: randomIds(2, 6, 50) };
+    const y = noGrad(() => packed.forward(ids).lastHiddenState.data);
+    expect(bytes(y).equals(bytes(noGrad(() => build().forward(ids).lastHiddenState.data)))).toBe(true);
+  });
+
+  it("loading packs each layer as it is read (Q/K/V fused before their biases are read) and gives the outputs of an unpacked load", () => {
+    const packed = loadPretrained(TINY, { architecture: "BertModel", dtype: "int8" }).model;
+    for (const [path, layer] of linearLayers(packed)) expect(layer.lowPrecision?.hasValues, path).toBe(false);
+    const unpacked = loadPretrained(TINY, { architecture: "BertModel", dtype: "int8", prepack: false }).model;
+    if (!(packed instanceof BertModel) || !(unpacked instanceof BertModel)) throw new Error("BertModel expected");
+    const a = noGrad(() => packed.forward(inputs).lastHiddenState.data);
+    expect(bytes(a).equals(bytes(noGrad(() => unpacked.forward(inputs).lastHiddenState.data)))).toBe(true);
+  });
+
+  it("a fused Q/K/V weight keeps its packed copy when a bias changes, and takes the new bias", () => {
+    manualSeed(8);
+    const model = createLowPrecisionModel("BertModel", smallConfig(), "int8", { initialize: true });
+    if (!(model instanceof BertModel)) throw new Error("BertModel expected");
+    prepackLowPrecision(model);
+    const self = model.encoder.layer[0].attention.self;
+    const parts = [self.query, self.key, self.value];
+    const weights = parts.map((l) => l.lowPrecision).filter((w): w is NonNullable<typeof w> => w !== null);
+    const before = lowPrecisionConcatenation(self, weights, parts.map((l) => l.bias));
+    self.value.bias.data.fill(0.25);
+    self.value.bias.markModified();
+    const after = lowPrecisionConcatenation(self, weights, parts.map((l) => l.bias));
+    expect(after.weight).toBe(before.weight);
+    expect(Array.from(after.bias.subarray(48))).toEqual(new Array<number>(24).fill(0.25));
+    expect(Array.from(after.bias.subarray(0, 48))).toEqual(Array.from(before.bias.subarray(0, 48)));
   });
 });
