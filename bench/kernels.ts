@@ -17,6 +17,7 @@ import type { Kernels } from "../src/backend/kernels.js";
 import { defaultAddonPath, loadAddon } from "../src/backend/native/addon.js";
 import { createNativeKernels } from "../src/backend/native/kernels.js";
 import { referenceKernels } from "../src/backend/reference/index.js";
+import { bestSeconds, median, pause } from "./alternating.js";
 
 const loadAvgStart = loadavg().map((l) => l.toFixed(2)).join(" ");
 const OUT = fileURLToPath(new URL("./out/", import.meta.url));
@@ -92,11 +93,6 @@ const coreRows = SHAPES.filter((s) => s.label.includes("forward")).map((s) => ({
 for (const r of coreRows) console.log(`core types ${r.shape}: ${r.gflops.map((g, i) => `${CORES[i] || "detected"} ${g.toFixed(1)}`).join(", ")}`);
 const detected = execFileSync("sh", ["-c", `OPENBLAS_VERBOSE=2 "${binary}" 8 8 8 0 0 1 1 2>&1`], { env: { PATH: process.env.PATH ?? "" } }).toString();
 
-/** Blocks the thread for `ms` (idle threads of the other kernel stop spinning meanwhile). */
-function pause(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
 // The two kernels take turns in this process, call by call: the host's slow spells last seconds, so a
 // comparison of one process against another (or of one long measurement against another) compares the
 // spells, not the kernels. Each round times PAIR_CALLS calls of one kernel, then of the other (the order
@@ -108,22 +104,6 @@ const PAIR_CALLS = 3;
 const SETTLE_MS = 150;
 interface GemmRow { shape: string; threads: number; native: number; openblas: number; medianRatio: number }
 const gemmRows: GemmRow[] = [];
-
-function bestSeconds(fn: () => void): number {
-  let best = Infinity;
-  for (let r = 0; r < PAIR_CALLS; r++) {
-    const t = process.hrtime.bigint();
-    fn();
-    best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e9);
-  }
-  return best;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
 
 for (const threads of THREADS) {
   addon.threads(threads);
@@ -145,7 +125,7 @@ for (const threads of THREADS) {
       const sides: [number[], () => void][] = r % 2 === 0 ? [[nat, runNative], [ob, runBlas]] : [[ob, runBlas], [nat, runNative]];
       for (const [into, run] of sides) {
         pause(SETTLE_MS);
-        into.push(flops / bestSeconds(run) / 1e9);
+        into.push(flops / bestSeconds(run, PAIR_CALLS) / 1e9);
       }
     }
     const row: GemmRow = {

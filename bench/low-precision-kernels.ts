@@ -16,6 +16,7 @@ import { defaultAddonPath, loadAddon } from "../src/backend/native/addon.js";
 import { createNativeKernels } from "../src/backend/native/kernels.js";
 import type { UnaryOp } from "../src/backend/kernels.js";
 import { quantizeInt8, toBf16 } from "../src/tensor/low-precision.js";
+import { bestSeconds, median, pause } from "./alternating.js";
 
 const OUT = fileURLToPath(new URL("./out/", import.meta.url));
 const args = process.argv.slice(2);
@@ -39,26 +40,6 @@ function random(n: number, scale: number): Float32Array {
   const a = new Float32Array(n);
   for (let i = 0; i < n; i++) a[i] = (((i * 7919) % 1000) / 1000 - 0.5) * scale;
   return a;
-}
-
-function pause(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function bestSeconds(fn: () => void): number {
-  let best = Infinity;
-  for (let r = 0; r < CALLS; r++) {
-    const t = process.hrtime.bigint();
-    fn();
-    best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e9);
-  }
-  return best;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 interface Row { shape: string; fp32: number; int8: number; bf16: number; int8Ratio: number; bf16Ratio: number }
@@ -88,7 +69,7 @@ for (const m of [128, 1024]) {
       const order = r % 2 === 0 ? engines : [...engines].reverse();
       for (const [name, run] of order) {
         pause(SETTLE_MS);
-        rates.get(name)?.push((2 * m * n * k) / bestSeconds(run) / 1e9);
+        rates.get(name)?.push((2 * m * n * k) / bestSeconds(run, CALLS) / 1e9);
       }
     }
     const get = (name: string): number[] => rates.get(name) ?? [];
