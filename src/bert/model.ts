@@ -50,9 +50,12 @@ export class BertEncoder extends Module {
   forward(x: Tensor, mask: AttentionMask, taps: ForwardTaps = {}): Tensor {
     taps.hiddenStates?.push(unpackTokens(x, mask));
     const withProbs = taps.attentions !== undefined;
-    const last = runLayers<BertLayer, LayerOutput>(this.layer, { hidden: x, probs: null }, (layer, h) => layer.forward(h.hidden, mask, withProbs), (h) => {
-      taps.hiddenStates?.push(unpackTokens(h.hidden, mask));
-      if (h.probs !== null) taps.attentions?.push(h.probs);
+    const last = runLayers<BertLayer, LayerOutput>(this.layer, { hidden: x, probs: null }, (layer, h) => layer.forward(h.hidden, mask, withProbs), {
+      after: (h) => {
+        taps.hiddenStates?.push(unpackTokens(h.hidden, mask));
+        if (h.probs !== null) taps.attentions?.push(h.probs);
+      },
+      keepResults: taps.hiddenStates !== undefined || taps.attentions !== undefined,
     });
     return last.hidden;
   }

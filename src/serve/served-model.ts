@@ -11,7 +11,7 @@ import { readConfig } from "../bert/config.js";
 import { EmbeddingPipeline } from "../inference/pipelines/embed.js";
 import { FillMaskPipeline } from "../inference/pipelines/fill-mask.js";
 import { POOLINGS, type Pooling } from "../inference/pipelines/pooling.js";
-import type { ModelDType } from "../bert/low-precision.js";
+import { modelDType, type ModelDType } from "../bert/low-precision.js";
 import { QuestionAnsweringPipeline } from "../inference/pipelines/question-answering.js";
 import { TextClassificationPipeline } from "../inference/pipelines/text-classification.js";
 import { TokenClassificationPipeline } from "../inference/pipelines/token-classification.js";
@@ -30,6 +30,8 @@ export interface ServedModel {
   /** Longest input in tokens, special tokens included. */
   maxInputLength: number;
   pooling: Pooling;
+  /** Precision of the Linear layers as loaded (--dtype, else the folder's own). */
+  dtype: ModelDType;
   embed: EmbeddingPipeline;
   classifier: TextClassificationPipeline | null;
   fillMask: FillMaskPipeline | null;
@@ -90,7 +92,7 @@ export async function loadServedModel(dir: string, options: LoadServedModelOptio
   const maxInputLength = Math.min(config.max_position_embeddings, tokenizer.modelMaxLength ?? Infinity);
   return {
     dir, modelId: options.modelId ?? dir, sha: options.sha ?? null, architecture, config, tokenizer, maxInputLength, pooling,
-    embed, classifier, fillMask, questionAnswering, tokenClassification,
+    dtype: modelDType(embed.model), embed, classifier, fillMask, questionAnswering, tokenClassification,
   };
 }
 
@@ -102,6 +104,9 @@ export function modelType(m: ServedModel): Record<string, unknown> {
   }
   return { embedding: { pooling: m.pooling } };
 }
+
+/** TEI's /info `model_dtype` names (TEI says float32, float16, bfloat16; int8 is bertkit's). */
+export const TEI_DTYPE_NAMES: Record<ModelDType, string> = { fp32: "float32", bf16: "bfloat16", int8: "int8" };
 
 /** The pipeline for a route, or TEI's model-type error (424). */
 export function need<P>(pipeline: P | null, route: string, m: ServedModel): P {

@@ -15,7 +15,7 @@ import { serveMetrics, type ServeMetrics } from "./metrics.js";
 import { fillMask, questionAnswering, tokenClassification, type FillMaskBody, type QuestionAnsweringBody, type TokenClassificationBody } from "./pipeline-handlers.js";
 import { Scheduler } from "./scheduler.js";
 import { openApiDocument, ROUTE_BODIES } from "./schemas.js";
-import { modelType, type ServedModel } from "./served-model.js";
+import { modelType, TEI_DTYPE_NAMES, type ServedModel } from "./served-model.js";
 import type { WorkerPool } from "./worker-pool.js";
 
 export interface ServeOptions {
@@ -125,7 +125,7 @@ export function buildServer(model: ServedModel, options: ServeOptions = {}): Ser
   app.get("/info", async () => ({
     model_id: model.modelId,
     model_sha: model.sha,
-    model_dtype: "float32",
+    model_dtype: TEI_DTYPE_NAMES[model.dtype],
     served_model_name: model.modelId,
     model_type: modelType(model),
     max_concurrent_requests: maxConcurrentRequests,

@@ -38,6 +38,29 @@ export function untracked<T>(fn: () => T): T {
   }
 }
 
+/**
+ * Hands the buffers of `dead` back to the pool now rather than when the enclosing scope ends — for values the
+ * caller knows nothing will read again (a layer's input once the next layer has run). Only tensors the current
+ * scope made are released, with every tensor of that scope that shares their buffers (views), and none whose
+ * buffer `live` uses. Outside a scope it does nothing: the garbage collector owns those buffers.
+ */
+export function releaseNow(dead: readonly Tensor[], live: readonly Tensor[]): void {
+  if (tracked === null || paused > 0) return;
+  // Memory is compared by ArrayBuffer: a subarray view is another typed array over the same memory.
+  const liveMemory = new Set<ArrayBufferLike>(live.map((t) => t.data.buffer));
+  const memory = new Set<ArrayBufferLike>();
+  for (const t of dead) if (tracked.has(t) && !(t.data instanceof Int32Array) && !liveMemory.has(t.data.buffer)) memory.add(t.data.buffer);
+  if (memory.size === 0) return;
+  const buffers: FloatArray[] = [];
+  for (const t of tracked) {
+    if (!memory.has(t.data.buffer)) continue;
+    tracked.delete(t);
+    if (!(t.data instanceof Int32Array)) buffers.push(t.data);
+    t.release();
+  }
+  for (const buffer of buffers) bufferPool.give(buffer);
+}
+
 export function scope<T>(fn: () => T, keep: (result: T) => Tensor[] = () => []): T {
   const outer = tracked;
   const outerScratch = trackedScratch;

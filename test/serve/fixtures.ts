@@ -7,7 +7,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readSafetensors, writeSafetensors } from "../../src/io/safetensors.js";
-import { buildServer, listen, loadServedModel, type Server, type ServeOptions } from "../../src/serve/index.js";
+import { buildServer, listen, loadServedModel, type LoadServedModelOptions, type Server, type ServeOptions } from "../../src/serve/index.js";
 import { GOLDEN_MODELS, SHARED } from "../helpers/golden.js";
 
 export const VOCAB = join(SHARED, "golden", "vocab-small.txt");
@@ -43,8 +43,8 @@ export interface Running {
   close(): Promise<void>;
 }
 
-export async function startServer(dir: string, options: ServeOptions = {}): Promise<Running> {
-  const server = buildServer(await loadServedModel(dir), { log: false, ...options });
+export async function startServer(dir: string, options: ServeOptions = {}, load: LoadServedModelOptions = {}): Promise<Running> {
+  const server = buildServer(await loadServedModel(dir, load), { log: false, ...options });
   const { url } = await listen(server, "127.0.0.1", 0);
   return {
     server,

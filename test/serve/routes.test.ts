@@ -94,9 +94,30 @@ describe("serve: a sequence classifier (seqcls-3)", () => {
 
   it("/info describes the model; /openapi.json lists every route", async () => {
     const info = (await (await fetch(`${s.url}/info`)).json()) as Record<string, unknown>;
-    expect(info).toMatchObject({ model_id: dir, model_type: { classifier: { id2label: { 0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2" } } }, max_input_length: 64, max_client_batch_size: 32 });
+    expect(info).toMatchObject({ model_id: dir, model_dtype: "float32", model_type: { classifier: { id2label: { 0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2" } } }, max_input_length: 64, max_client_batch_size: 32 });
     const doc = (await (await fetch(`${s.url}/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/embed", "/predict", "/rerank", "/tokenize", "/decode", "/fill-mask", "/health", "/metrics"]));
+  });
+});
+
+describe("serve --dtype", () => {
+  it("serves the int8 model it loaded: /info says int8 and /embed is within quantization error of float32", async () => {
+    const dir = goldenFolder("seqcls-3");
+    const [fp32, int8] = await Promise.all([startServer(dir), startServer(dir, {}, { dtype: "int8" })]);
+    try {
+      const info = (await (await fetch(`${int8.url}/info`)).json()) as { model_dtype: unknown };
+      expect(info.model_dtype).toBe("int8");
+      const [a, b] = await Promise.all([fp32, int8].map((s) => s.post("/embed", { inputs: TEXTS })));
+      const exact = a.json as number[][];
+      const quantized = b.json as number[][];
+      exact.forEach((e, i) => {
+        const cos = e.reduce((s, x, j) => s + x * quantized[i][j], 0) / Math.hypot(...e) / Math.hypot(...quantized[i]);
+        expect(cos).toBeGreaterThan(0.99);
+        expect(maxDiff(e, quantized[i])).toBeGreaterThan(0); // quantized, not the float32 model again
+      });
+    } finally {
+      await Promise.all([fp32.close(), int8.close()]);
+    }
   });
 });
 
