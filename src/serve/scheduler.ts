@@ -2,8 +2,8 @@
  * Dynamic batching. Requests of one kind wait in a `Lane`; one `Scheduler` starts the lanes' batches, at most
  * `parallel` at a time (1 on this thread; one per worker with a pool), each grouping waiting requests up to
  * `maxBatchTokens` tokens (a single request larger than that runs alone). When the scheduler is idle, the first
- * request waits at most `maxWaitMs` for company; while batches compute, new requests queue and form the next
- * batch. Between batches it yields to the event loop (setImmediate), so HTTP connections are accepted and
+ * request waits at most `maxWaitMs` for company (0: until the requests already received are parsed — the end of the
+ * event loop's current turn); while batches compute, new requests queue and form the next batch. Between batches it yields to the event loop (setImmediate), so HTTP connections are accepted and
  * answered even when batches compute on this thread.
  *
  * Admission: at most `maxConcurrentRequests` requests may be queued or running; one more is refused with
@@ -37,6 +37,7 @@ export class Scheduler {
   private readonly lanes: LaneQueue[] = [];
   private active = 0;
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   private admitted = 0;
   private batches = 0;
   private readonly observers: Array<(requests: number, tokens: number) => void> = [];
@@ -87,13 +88,16 @@ export class Scheduler {
       this.pump();
       return;
     }
-    this.timer ??= setTimeout(() => this.pump(), this.options.maxWaitMs);
+    if (this.options.maxWaitMs > 0) this.timer ??= setTimeout(() => this.pump(), this.options.maxWaitMs);
+    else this.immediate ??= setImmediate(() => this.pump());
   }
 
   /** Starts batches while there is work and a free slot. */
   private pump(): void {
     if (this.timer !== null) clearTimeout(this.timer);
+    if (this.immediate !== null) clearImmediate(this.immediate);
     this.timer = null;
+    this.immediate = null;
     const record = (requests: number, tokens: number): void => {
       this.batches++;
       for (const observe of this.observers) observe(requests, tokens);

@@ -1,0 +1,71 @@
+/**
+ * The dynamic batcher on its own: which requests end up in one batch (by wait, by tokens), admission (429), and a
+ * bad request in a batch failing alone.
+ */
+import { describe, expect, it } from "vitest";
+import { InputError } from "../../src/errors.js";
+import { OverloadedError } from "../../src/serve/errors.js";
+import { Scheduler } from "../../src/serve/scheduler.js";
+
+/** A lane that records each batch it computes and answers each item doubled, after `ms`. */
+function recordingLane(scheduler: Scheduler, ms = 5): { batches: number[][]; submit: (x: number, tokens?: number) => Promise<number[]> } {
+  const batches: number[][] = [];
+  const lane = scheduler.lane(async (items: number[]) => {
+    batches.push(items);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    if (items.includes(-1)) throw new InputError("item -1 is bad");
+    return items.map((x) => 2 * x);
+  });
+  return { batches, submit: (x, tokens = 1) => lane.submit([x], tokens) };
+}
+
+const options = { maxBatchTokens: 100, maxConcurrentRequests: 100 };
+
+describe("Scheduler", () => {
+  it("maxWaitMs 0: requests received in the same turn of the event loop form one batch; later ones form the next", async () => {
+    const s = new Scheduler({ ...options, maxWaitMs: 0 });
+    const { batches, submit } = recordingLane(s);
+    const first = [submit(1), submit(2), submit(3)];
+    await new Promise((resolve) => setImmediate(resolve)); // the first batch has started
+    const later = [submit(4), submit(5)];
+    expect(await Promise.all([...first, ...later])).toEqual([[2], [4], [6], [8], [10]]);
+    expect(batches).toEqual([[1, 2, 3], [4, 5]]);
+  });
+
+  it("maxWaitMs > 0: an idle scheduler waits that long for company", async () => {
+    const s = new Scheduler({ ...options, maxWaitMs: 40 });
+    const { batches, submit } = recordingLane(s);
+    const a = submit(1);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const b = submit(2);
+    expect(await Promise.all([a, b])).toEqual([[2], [4]]);
+    expect(batches).toEqual([[1, 2]]);
+  });
+
+  it("a batch holds at most maxBatchTokens tokens (a larger request runs alone)", async () => {
+    const s = new Scheduler({ ...options, maxBatchTokens: 10, maxWaitMs: 0 });
+    const { batches, submit } = recordingLane(s);
+    await Promise.all([submit(1, 4), submit(2, 4), submit(3, 4), submit(4, 30), submit(5, 1)]);
+    expect(batches).toEqual([[1, 2], [3], [4], [5]]);
+  });
+
+  it("refuses a request beyond maxConcurrentRequests with OverloadedError, and admits again once one is done", async () => {
+    const s = new Scheduler({ ...options, maxConcurrentRequests: 2, maxWaitMs: 0 });
+    const { submit } = recordingLane(s);
+    const running = [submit(1), submit(2)];
+    expect(() => submit(3)).toThrow(OverloadedError);
+    await Promise.all(running);
+    expect(s.inFlight).toBe(0);
+    expect(await submit(3)).toEqual([6]);
+  });
+
+  it("a request that fails with a user error fails alone; the others of its batch are answered", async () => {
+    const s = new Scheduler({ ...options, maxWaitMs: 0 });
+    const { batches, submit } = recordingLane(s, 1);
+    const results = await Promise.allSettled([submit(1), submit(-1), submit(3)]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    expect(results[0]).toMatchObject({ value: [2] });
+    expect(batches[0]).toEqual([1, -1, 3]); // batched first, then rerun one by one
+    expect(batches.slice(1)).toEqual([[1], [-1], [3]]);
+  });
+});
