@@ -43,26 +43,32 @@ function cosine(a: Float32Array, b: Float32Array, from: number, c: number): numb
   return dot / Math.sqrt(na * nb);
 }
 
+/** The [CLS] and mean-pooled vectors (C each) of every sentence, `batchSize` sentences at a time. */
+export type SentenceVectors = Record<Compared, Float32Array[]>;
+
+export function sentenceVectorsOf(encoder: BertModel, tokenizer: BertTokenizer, sentences: readonly string[], maxLength: number, batchSize: number): SentenceVectors {
+  const padId = tokenizer.specialTokenId("pad");
+  const out: SentenceVectors = { cls: [], mean: [] };
+  for (let i = 0; i < sentences.length; i += batchSize) {
+    const encodings = sentences.slice(i, i + batchSize).map((s) => tokenizer.encode(s, null, { maxLength, truncation: true }));
+    const vectors = sentenceVectors(encoder, collate(encodings, { padId }));
+    const c = vectors.cls.length / encodings.length;
+    for (const pooling of POOLINGS) for (let r = 0; r < encodings.length; r++) out[pooling].push(vectors[pooling].slice(r * c, (r + 1) * c));
+  }
+  return out;
+}
+
+/** Cosines of two models' vectors of the same sentences (`sentenceVectorsOf` of each). */
+export function compareSentenceVectors(a: SentenceVectors, b: SentenceVectors): EmbeddingAgreement {
+  const summary = (pooling: Compared): CosineSummary => {
+    const cosines = a[pooling].map((v, i) => cosine(v, b[pooling][i], 0, v.length));
+    return { mean: cosines.reduce((x, y) => x + y, 0) / cosines.length, min: Math.min(...cosines) };
+  };
+  return { sentences: a.cls.length, cls: summary("cls"), mean: summary("mean") };
+}
+
 export function embeddingAgreement(
   fp32: BertModel, low: BertModel, tokenizer: BertTokenizer, sentences: readonly string[], maxLength: number, batchSize: number,
 ): EmbeddingAgreement {
-  const padId = tokenizer.specialTokenId("pad");
-  const sums = { cls: 0, mean: 0 };
-  const mins = { cls: 1, mean: 1 };
-  for (let i = 0; i < sentences.length; i += batchSize) {
-    const encodings = sentences.slice(i, i + batchSize).map((s) => tokenizer.encode(s, null, { maxLength, truncation: true }));
-    const inputs = collate(encodings, { padId });
-    const a = sentenceVectors(fp32, inputs);
-    const b = sentenceVectors(low, inputs);
-    const c = a.cls.length / encodings.length;
-    for (const pooling of POOLINGS) {
-      for (let r = 0; r < encodings.length; r++) {
-        const cos = cosine(a[pooling], b[pooling], r * c, c);
-        sums[pooling] += cos;
-        mins[pooling] = Math.min(mins[pooling], cos);
-      }
-    }
-  }
-  const n = sentences.length;
-  return { sentences: n, cls: { mean: sums.cls / n, min: mins.cls }, mean: { mean: sums.mean / n, min: mins.mean } };
+  return compareSentenceVectors(sentenceVectorsOf(fp32, tokenizer, sentences, maxLength, batchSize), sentenceVectorsOf(low, tokenizer, sentences, maxLength, batchSize));
 }

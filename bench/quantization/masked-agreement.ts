@@ -59,7 +59,8 @@ export function maskSentences(tokenizer: BertTokenizer, sentences: readonly stri
   return out;
 }
 
-interface PositionScores {
+/** One masked position as a model scores it. */
+export interface PositionScores {
   top5: number[];
   /** log p(masked word) */
   logProb: number;
@@ -88,28 +89,35 @@ function scoreBatch(model: BertForMaskedLM, batch: readonly MaskedSentence[], pa
   });
 }
 
-export function maskedAgreement(fp32: BertForMaskedLM, low: BertForMaskedLM, sentences: readonly MaskedSentence[], padId: number, batchSize: number): MaskedAgreement {
-  let positions = 0;
+/** Every masked position of `sentences` (in order) as `model` scores it, `batchSize` sentences at a time. */
+export function maskedScores(model: BertForMaskedLM, sentences: readonly MaskedSentence[], padId: number, batchSize: number): PositionScores[] {
+  const out: PositionScores[] = [];
+  for (let i = 0; i < sentences.length; i += batchSize) out.push(...scoreBatch(model, sentences.slice(i, i + batchSize), padId));
+  return out;
+}
+
+/** The agreement of two models' scores of the same masked positions (`maskedScores` of each). */
+export function compareMaskedScores(a: readonly PositionScores[], b: readonly PositionScores[], sentences: readonly MaskedSentence[]): MaskedAgreement {
+  const labels = sentences.flatMap((s) => s.labels);
+  if (a.length !== labels.length || b.length !== labels.length) throw new Error("internal: scores of other masked positions");
   let same1 = 0;
   let shared5 = 0;
   let right = [0, 0];
   let loss = [0, 0];
-  for (let i = 0; i < sentences.length; i += batchSize) {
-    const batch = sentences.slice(i, i + batchSize);
-    const labels = batch.flatMap((s) => s.labels);
-    const a = scoreBatch(fp32, batch, padId);
-    const b = scoreBatch(low, batch, padId);
-    labels.forEach((label, m) => {
-      positions++;
-      if (a[m].top5[0] === b[m].top5[0]) same1++;
-      shared5 += b[m].top5.filter((id) => a[m].top5.includes(id)).length / 5;
-      right = [right[0] + Number(a[m].top5[0] === label), right[1] + Number(b[m].top5[0] === label)];
-      loss = [loss[0] - a[m].logProb, loss[1] - b[m].logProb];
-    });
-  }
+  labels.forEach((label, m) => {
+    if (a[m].top5[0] === b[m].top5[0]) same1++;
+    shared5 += b[m].top5.filter((id) => a[m].top5.includes(id)).length / 5;
+    right = [right[0] + Number(a[m].top5[0] === label), right[1] + Number(b[m].top5[0] === label)];
+    loss = [loss[0] - a[m].logProb, loss[1] - b[m].logProb];
+  });
+  const positions = labels.length;
   const pct = (x: number): number => (100 * x) / positions;
   return {
     positions, sentences: sentences.length, top1Agreement: pct(same1), top5Overlap: pct(shared5),
     accuracyFp32: pct(right[0]), accuracyLow: pct(right[1]), lossFp32: loss[0] / positions, lossLow: loss[1] / positions,
   };
+}
+
+export function maskedAgreement(fp32: BertForMaskedLM, low: BertForMaskedLM, sentences: readonly MaskedSentence[], padId: number, batchSize: number): MaskedAgreement {
+  return compareMaskedScores(maskedScores(fp32, sentences, padId, batchSize), maskedScores(low, sentences, padId, batchSize), sentences);
 }

@@ -15,3 +15,4 @@ export * from "./state-dict.js";
 export * from "./pretrained.js";
 export { bertParamGroups } from "./param-groups.js";
 export type { DecayGroup } from "./param-groups.js";
+export { convertLinears, createLowPrecisionModel, keptLinearPaths, prepackLowPrecision, type KeepFp32Option } from "./low-precision.js";

@@ -2,9 +2,11 @@
  * BERT in int8 or bf16: which layers are converted and how a model is built that way.
  *
  * Every Linear layer of the encoder and the heads is converted — attention query/key/value/output, intermediate,
- * output, pooler, the heads' transforms and classifiers. The embeddings and every LayerNorm stay float32, and
- * so do the biases and the MLM decoder, whose weight is the word-embedding table (tied; it is not a Linear).
+ * output, pooler, the heads' transforms and classifiers — except those `keepFp32` names (src/bert/keep-fp32.ts).
+ * The embeddings and every LayerNorm stay float32, and so do the biases and the MLM decoder, whose weight is the
+ * word-embedding table (tied; it is not a Linear).
  */
+import { InputError } from "../errors.js";
 import { buildWithLowPrecisionLinears, Linear } from "../nn/linear.js";
 import type { Module } from "../nn/module.js";
 import type { LowPrecisionDType, LowPrecisionWeight } from "../tensor/low-precision-weight.js";
@@ -12,6 +14,7 @@ import { lowPrecisionConcatenation } from "../tensor/packed-weights.js";
 import { BertSelfAttention } from "./attention.js";
 import { type AnyBertModel, type ArchitectureName, createModel } from "./architectures.js";
 import type { BertConfig } from "./config.js";
+import { matchKeepFp32 } from "./keep-fp32.js";
 
 /** The precision of a model's Linear weights: float32, bfloat16, or int8 (per-channel symmetric). */
 export type ModelDType = "fp32" | "bf16" | "int8";
@@ -31,32 +34,88 @@ function labelLayers(model: Module): void {
   for (const [path, layer] of linearLayers(model)) if (layer.lowPrecision !== null) layer.lowPrecision.label = path;
 }
 
-/** Converts every Linear of a float32 model to `dtype` in place; their float32 weights are dropped. */
-export function convertLinears(model: Module, dtype: LowPrecisionDType): void {
-  for (const [, layer] of linearLayers(model)) layer.toLowPrecision(dtype);
+/** Options of a conversion: the Linear layers that stay float32, as paths or patterns (src/bert/keep-fp32.ts). */
+export interface KeepFp32Option {
+  keepFp32?: readonly string[];
+}
+
+/**
+ * The paths of `model`'s Linear layers that `patterns` name, checked: a pattern that matches nothing is an
+ * InputError, and so is a self-attention's query, key and value split between float32 and low precision — they
+ * run as one GEMM (`selfAttention`), which takes one precision.
+ */
+export function keptLinearPaths(model: Module, patterns: readonly string[]): string[] {
+  const kept = matchKeepFp32(linearLayers(model).map(([path]) => path), patterns);
+  checkAttentionKeptWhole(model, new Set(kept));
+  return kept;
+}
+
+/** The InputError for a self-attention whose query, key and value are not all kept or all converted. */
+export function checkAttentionKeptWhole(model: Module, kept: ReadonlySet<string>): void {
+  for (const [path, m] of model.namedModules()) {
+    if (!(m instanceof BertSelfAttention)) continue;
+    const names = ["query", "key", "value"];
+    const inKept = names.filter((n) => kept.has(`${path}.${n}`));
+    if (inKept.length === 0 || inKept.length === names.length) continue;
+    const out = names.filter((n) => !inKept.includes(n));
+    throw new InputError(`keep-fp32: ${path}.${inKept.join(" and ")} would stay float32 but not its ${out.join(" and ")}; ` +
+      `a self-attention's query, key and value run as one GEMM in one precision — keep all three (${path}.*) or none`);
+  }
+}
+
+/**
+ * Converts every Linear of a float32 model to `dtype` in place, but those `keepFp32` names; the converted layers'
+ * float32 weights are dropped.
+ */
+export function convertLinears(model: Module, dtype: LowPrecisionDType, options: KeepFp32Option = {}): void {
+  const kept = new Set(keptLinearPaths(model, options.keepFp32 ?? []));
+  for (const [path, layer] of linearLayers(model)) if (!kept.has(path)) layer.toLowPrecision(dtype);
   labelLayers(model);
 }
 
-/** fp32 when no Linear is converted, else the converted layers' dtype. */
+/**
+ * Keeps the layers at `paths` of a model that `createLowPrecisionModel` just built (before any weight is loaded,
+ * drawn or packed) in float32; see `Linear.keepFloat32`.
+ */
+export function keepLinearsFloat32(model: Module, paths: Iterable<string>): void {
+  const kept = new Set(paths);
+  checkAttentionKeptWhole(model, kept);
+  for (const [path, layer] of linearLayers(model)) if (kept.has(path) && layer.lowPrecision !== null) layer.keepFloat32();
+}
+
+/**
+ * fp32 when no Linear is converted, else the converted layers' dtype — also for a model that keeps some layers in
+ * float32 (`fp32Layers` lists them).
+ */
 export function modelDType(model: Module): ModelDType {
-  const dtypes = new Set(linearLayers(model).map(([, l]) => l.lowPrecision?.dtype ?? "fp32"));
+  const dtypes = new Set(linearLayers(model).flatMap(([, l]) => (l.lowPrecision === null ? [] : [l.lowPrecision.dtype])));
   if (dtypes.size > 1) throw new Error(`internal: a model with Linear layers in ${[...dtypes].join(" and ")}`);
   return dtypes.values().next().value ?? "fp32";
 }
 
+/** The Linear layers that a bf16/int8 model keeps in float32, in model order; none for a float32 model. */
+export function fp32Layers(model: Module): string[] {
+  if (modelDType(model) === "fp32") return [];
+  return linearLayers(model).flatMap(([path, l]) => (l.lowPrecision === null ? [path] : []));
+}
+
 /**
- * `architecture` with its Linear layers in `dtype` from the start: the float32 weights of the encoder are never
- * all in memory at once. With `initialize`, random as a float32 model would be (then converted), drawn when first
- * needed — `prepackLowPrecision` draws and packs one layer at a time; without, zeros for a checkpoint to fill. An untied MLM decoder (tie_word_embeddings: false) takes its float32 weight from a
- * Linear, so such a model is built in float32 and converted afterwards.
+ * `architecture` with its Linear layers in `dtype` from the start (but those `keepFp32` names, which are float32
+ * as in `createModel`): the float32 weights of the encoder are never all in memory at once. With `initialize`,
+ * random as a float32 model would be (then converted), drawn when first needed — `prepackLowPrecision` draws and
+ * packs one layer at a time; without, zeros for a checkpoint to fill. An untied MLM decoder (tie_word_embeddings:
+ * false) takes its float32 weight from a Linear, so such a model is built in float32 and converted afterwards.
  */
-export function createLowPrecisionModel(architecture: ArchitectureName, config: BertConfig, dtype: LowPrecisionDType, options: { initialize: boolean }): AnyBertModel {
+export function createLowPrecisionModel(
+  architecture: ArchitectureName, config: BertConfig, dtype: LowPrecisionDType, options: { initialize: boolean } & KeepFp32Option,
+): AnyBertModel {
   if (!config.tie_word_embeddings) {
     const model = createModel(architecture, config);
-    convertLinears(model, dtype);
+    convertLinears(model, dtype, options);
     return model;
   }
   const model = buildWithLowPrecisionLinears(dtype, options, () => createModel(architecture, config));
+  keepLinearsFloat32(model, keptLinearPaths(model, options.keepFp32 ?? []));
   labelLayers(model);
   return model;
 }

@@ -1,8 +1,9 @@
 /**
  * Hugging Face model folders: `config.json` + `model.safetensors`. `loadPretrained` builds the class that
  * `architectures[0]` names (or the one asked for) and loads its weights, in float32 or — for inference — with
- * its Linear layers in bf16 or int8; `savePretrained` writes a folder that `transformers`' `from_pretrained`
- * loads (and an int8 folder in bertkit's documented layout, docs/quantization.md).
+ * its Linear layers in bf16 or int8 (some of them kept in float32 if asked, or if the checkpoint keeps them);
+ * `savePretrained` writes a folder that `transformers`' `from_pretrained` loads (and an int8 folder in bertkit's
+ * documented layout, docs/quantization.md).
  */
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -10,18 +11,23 @@ import { InputError } from "../errors.js";
 import { readSafetensors, withSafetensors, writeSafetensors, type SafetensorsReader } from "../io/safetensors.js";
 import { type AnyBertModel, type ArchitectureName, architectureNames, createModel, isArchitectureName } from "./architectures.js";
 import { type BertConfig, readConfig, writeConfig } from "./config.js";
-import { createLowPrecisionModel, isModelDType, lowPrecisionPacker, linearLayers, MODEL_DTYPES, type ModelDType, modelDType } from "./low-precision.js";
+import { KEPT_FP32_METADATA_KEY, keptOnLoad } from "./kept-in-checkpoint.js";
+import {
+  createLowPrecisionModel, fp32Layers, isModelDType, keepLinearsFloat32, keptLinearPaths, lowPrecisionPacker, linearLayers, MODEL_DTYPES, type ModelDType, modelDType,
+} from "./low-precision.js";
 import { type LoadReport, loadStateDict, loadTensors, storedStateDict } from "./state-dict.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 
 export type { ModelDType } from "./low-precision.js";
+/** For callers of `loadPretrained`: the precision of a loaded model and the Linear layers it keeps in float32. */
+export { fp32Layers, modelDType } from "./low-precision.js";
 
 export interface Pretrained {
   model: AnyBertModel;
   config: BertConfig;
   architecture: ArchitectureName;
   report: LoadReport;
-  /** The precision the model was loaded in. */
+  /** The precision the model was loaded in (of its converted layers; `fp32Layers(model)` lists any kept in float32). */
   dtype: ModelDType;
 }
 
@@ -43,6 +49,12 @@ export interface LoadPretrainedOptions {
    * memory of the first forward pass down; false keeps the unpacked values, to save the model (`quantize`).
    */
   prepack?: boolean;
+  /**
+   * bf16/int8 only: Linear layers to keep in float32, as paths or patterns ("bert.encoder.layer.*.output.dense";
+   * see src/bert/keep-fp32.ts). A pattern that matches no Linear layer is an error. Layers that the checkpoint
+   * itself keeps in float32 stay so without being named. Ignored (but checked) for fp32.
+   */
+  keepFp32?: readonly string[];
 }
 
 /** The safetensors metadata and config.json entry that mark an int8 checkpoint. */
@@ -92,6 +104,7 @@ export function loadPretrained(dir: string, options: LoadPretrainedOptions = {})
     }
     if (dtype === "fp32") {
       const model = createModel(architecture, config);
+      keptLinearPaths(model, options.keepFp32 ?? []); // every layer is float32 anyway; a pattern must still match one
       const report = loadStateDict(model, readSafetensors(weightsPath).tensors, loadOptions);
       model.eval();
       return { model, config, architecture, report, dtype };
@@ -99,6 +112,7 @@ export function loadPretrained(dir: string, options: LoadPretrainedOptions = {})
     // Each tensor is converted as it is read, and (with prepack) each layer packed as soon as its weight is in:
     // neither the float32 Linear weights nor all the unpacked low-precision ones are ever in memory together.
     const model = createLowPrecisionModel(architecture, config, dtype, { initialize: false });
+    keepLinearsFloat32(model, keptOnLoad(model, file, config, options.keepFp32 ?? [], { weights: weightsPath, config: configPath }));
     const packer = options.prepack === false ? null : lowPrecisionPacker(model);
     const shapes = new Map(file.entries.map((e) => [e.name, e.shape]));
     const report = loadTensors(model, {
@@ -116,16 +130,20 @@ export function loadPretrained(dir: string, options: LoadPretrainedOptions = {})
 /**
  * Writes `config.json` and `model.safetensors` (tied decoder weight omitted, as `save_pretrained` does). An int8
  * model is written in bertkit's layout (I8 weights + F32 `weight_scale`, marked in the metadata and by
- * `quantization_config` in config.json); a bf16 model's Linear weights as BF16, the rest F32.
+ * `quantization_config` in config.json); a bf16 model's Linear weights as BF16, the rest F32. Layers kept in
+ * float32 are F32 and listed (`modules_to_not_convert` in `quantization_config`, and in the metadata).
  */
 export function savePretrained(dir: string, model: AnyBertModel, config: BertConfig, architecture: ArchitectureName): void {
   mkdirSync(dir, { recursive: true });
   const dtype = modelDType(model);
+  const kept = fp32Layers(model);
   const tensors = storedStateDict(model);
   const { quantization_config: _dropped, ...plain } = config;
-  const written: BertConfig = dtype === "int8" ? { ...plain, quantization_config: INT8_QUANTIZATION_CONFIG } : plain;
+  const quantization = kept.length > 0 ? { ...INT8_QUANTIZATION_CONFIG, modules_to_not_convert: kept } : INT8_QUANTIZATION_CONFIG;
+  const written: BertConfig = dtype === "int8" ? { ...plain, quantization_config: quantization } : plain;
+  const metadata: Record<string, string> = { format: "pt", ...(dtype === "int8" ? INT8_METADATA : {}), ...(kept.length > 0 ? { [KEPT_FP32_METADATA_KEY]: JSON.stringify(kept) } : {}) };
   // The weights first: config.json is what marks the folder int8, so it never describes weights not yet written.
-  writeSafetensors(join(dir, "model.safetensors"), tensors, dtype === "int8" ? { format: "pt", ...INT8_METADATA } : { format: "pt" });
+  writeSafetensors(join(dir, "model.safetensors"), tensors, metadata);
   writeConfig(join(dir, "config.json"), written, architecture);
 }
 
@@ -145,6 +163,8 @@ export interface QuantizeResult {
   architecture: ArchitectureName;
   /** Linear layers converted. */
   layers: number;
+  /** Linear layers kept in float32 (`keepFp32`), in model order. */
+  kept: string[];
   /** model.safetensors before and after, in bytes. */
   bytesBefore: number;
   bytesAfter: number;
@@ -153,14 +173,20 @@ export interface QuantizeResult {
 }
 
 /**
- * `bertkit quantize`: the folder `dir` with its Linear weights in `dtype`, written to `out` (config.json,
- * model.safetensors, and the tokenizer files copied), each file atomically. `out` must not be `dir`.
+ * `bertkit quantize`: the folder `dir` with its Linear weights in `dtype` (but those `keepFp32` names, which stay
+ * F32), written to `out` (config.json, model.safetensors, and the tokenizer files copied), each file atomically.
+ * `out` must not be `dir`.
  */
-export function quantizePretrained(dir: string, out: string, dtype: "int8" | "bf16"): QuantizeResult {
+export function quantizePretrained(dir: string, out: string, dtype: "int8" | "bf16", options: { keepFp32?: readonly string[] } = {}): QuantizeResult {
   if (existsSync(out) && existsSync(dir) && realpathSync(out) === realpathSync(dir)) {
     throw new InputError(`--out ${out} is the model folder itself; write the quantized model to a new folder`);
   }
-  const loaded = loadPretrained(dir, { dtype, prepack: false });
+  const loaded = loadPretrained(dir, { dtype, prepack: false, keepFp32: options.keepFp32 });
+  const kept = fp32Layers(loaded.model);
+  const all = linearLayers(loaded.model).length;
+  if (modelDType(loaded.model) === "fp32") {
+    throw new InputError(`--keep-fp32 keeps all ${all} Linear layers in float32, so nothing would be quantized; name fewer layers`);
+  }
   savePretrained(out, loaded.model, loaded.config, loaded.architecture);
   const copied: string[] = [];
   for (const name of TOKENIZER_FILES) {
@@ -169,6 +195,5 @@ export function quantizePretrained(dir: string, out: string, dtype: "int8" | "bf
     copied.push(name);
   }
   const size = (d: string): number => statSync(join(d, "model.safetensors")).size;
-  const layers = linearLayers(loaded.model).length;
-  return { architecture: loaded.architecture, layers, bytesBefore: size(dir), bytesAfter: size(out), copied };
+  return { architecture: loaded.architecture, layers: all - kept.length, kept, bytesBefore: size(dir), bytesAfter: size(out), copied };
 }

@@ -5,7 +5,8 @@
  * the float32 weight is then gone — not a parameter any more (so `namedParameters` and checkpoints list only
  * the bias under this layer), and reading `weight` throws the "quantized; training needs fp32" error. The bias
  * stays float32. `buildWithLowPrecisionLinears` makes layers that are low-precision from the start, so that a
- * large model never holds its float32 weights at all.
+ * large model never holds its float32 weights at all; `keepFloat32` turns such a layer back to float32 before it
+ * holds any values (a layer kept in fp32, docs/quantization.md).
  */
 import { linear } from "../tensor/ops/linear.js";
 import { linearLowPrecision } from "../tensor/ops/linear-low-precision.js";
@@ -113,6 +114,11 @@ export class Linear extends Module {
   declare weight: Parameter; // (out, in)
   declare bias: Parameter; // (out)
   private readonly init: { std: number; rng: Rng };
+  /**
+   * While a layer built in low precision holds no values yet: how `keepFloat32` makes its float32 weight instead.
+   * Null otherwise.
+   */
+  private floatInstead: (() => Float32Array) | null = null;
 
   constructor(readonly inFeatures: number, readonly outFeatures: number, std = 0.02, rng: Rng = defaultRng()) {
     super();
@@ -125,7 +131,10 @@ export class Linear extends Module {
       const { dtype } = build;
       const n = outFeatures;
       const k = inFeatures;
-      this.setLowPrecision(new LowPrecisionWeight({ dtype, n, k, make: build.initialize ? this.deferredRandomWeight(dtype) : () => zeros(dtype, n, k) }));
+      // Without `initialize` a loader fills the weight; a kept layer draws a fresh one in case it does not (a new head).
+      const deferred = build.initialize ? this.deferredRandomWeight(dtype) : { make: () => zeros(dtype, n, k), float: () => drawNormal(new Float32Array(n * k), rng, std) };
+      this.setLowPrecision(new LowPrecisionWeight({ dtype, n, k, make: deferred.make }));
+      this.floatInstead = deferred.float;
     }
     this.bias = new Parameter([outFeatures]);
     constant_(this.bias, 0);
@@ -156,7 +165,24 @@ export class Linear extends Module {
     }
     if (this.lowPrecision !== null) w.label = this.lowPrecision.label;
     this.lowPrecision = w;
+    this.floatInstead = null;
     this.hideWeight(w);
+  }
+
+  /**
+   * Makes a layer that `buildWithLowPrecisionLinears` just built (no values loaded, drawn or packed yet) float32
+   * again, with the weight a float32 layer would hold: built with `initialize`, exactly the one it would have drawn
+   * at this point of the random stream; built for a loader, a fresh random one that the checkpoint overwrites.
+   */
+  keepFloat32(): void {
+    const make = this.floatInstead;
+    if (make === null) throw new Error(`internal: ${this.lowPrecision?.label ?? "a float32 Linear"} cannot be kept in float32 once it holds low-precision values`);
+    const weight = new Parameter([this.outFeatures, this.inFeatures]);
+    weight.data.set(make());
+    this.floatInstead = null;
+    this.lowPrecision = null;
+    // Redefining the property keeps its place among the fields (before `bias`, as Hugging Face orders them).
+    Object.defineProperty(this, "weight", { configurable: true, enumerable: true, writable: true, value: weight });
   }
 
   /** A fresh random weight in this layer's precision (a head the checkpoint did not have). */
@@ -173,22 +199,36 @@ export class Linear extends Module {
   }
 
   /**
-   * The weight a float32 layer would draw here, converted to `dtype` when first needed: the stream's state is
-   * noted now and `rng` moves past the weight's normals, as `normal_` would have moved it.
+   * The weight a float32 layer would draw here, converted to `dtype` when first needed (`make`) or drawn as it is
+   * for a layer kept in float32 (`float`): the stream's state is noted now and `rng` moves past the weight's
+   * normals, as `normal_` would have moved it.
    */
-  private deferredRandomWeight(dtype: LowPrecisionDType): () => LowPrecisionValues {
+  private deferredRandomWeight(dtype: LowPrecisionDType): { make: () => LowPrecisionValues; float: () => Float32Array } {
     const { rng, std } = this.init;
     const n = this.outFeatures;
     const k = this.inFeatures;
     const at = rng.state();
     skipNormals(rng, n * k);
     pendingDraws++;
-    return () => {
-      const w = drawNormal(scratchFor(n * k), Rng.fromState(at), std);
-      const values = lowPrecisionValues(dtype, w, n, k);
+    let pending = true;
+    const settle = (): void => {
+      if (!pending) return;
+      pending = false;
       pendingDraws--;
       releaseScratch();
-      return values;
+    };
+    return {
+      make: () => {
+        const values = lowPrecisionValues(dtype, drawNormal(scratchFor(n * k), Rng.fromState(at), std), n, k);
+        settle();
+        return values;
+      },
+      // Kept in float32 (`keepFloat32`): the same normals, into the layer's own array; the scratch is not needed.
+      float: () => {
+        const w = drawNormal(new Float32Array(n * k), Rng.fromState(at), std);
+        settle();
+        return w;
+      },
     };
   }
 
