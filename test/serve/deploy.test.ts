@@ -2,14 +2,19 @@
  * deploy/: the Kubernetes manifests parse and hold together — each object against a schema of the fields
  * Kubernetes requires (apps/v1 Deployment, v1 Service, autoscaling/v2 HorizontalPodAutoscaler), the Service
  * selecting the Deployment's pods, readiness on the server's /health, the HPA scaling that Deployment on the
- * te_queue_size gauge that /metrics exports — and the Dockerfile is multi-stage and runs `bertkit serve`.
+ * te_queue_size gauge that /metrics exports — and the Dockerfile is multi-stage and runs `bertkit serve`. With no
+ * Docker here, its runtime stage is checked as far as this machine allows: the files its COPY lines take from the
+ * build stage (taken from this built checkout) are enough for its entry point to serve.
  */
-import { readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import Fastify from "fastify";
 import { describe, expect, it } from "vitest";
 import { serveMetrics } from "../../src/serve/metrics.js";
+import { goldenFolder } from "./fixtures.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 // js-yaml ships with the toolchain (eslint); typed here by the one function used.
@@ -118,4 +123,46 @@ describe("deploy/", () => {
     expect(dockerfile).toMatch(/^COPY --from=build .*bertkit_native\.node/m);
     expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "bin\/bertkit", "serve", "--host", "0\.0\.0\.0", "--port", "8080"\]$/m);
   });
+
+  it("the runtime stage's files (its COPY --from=build lines, from this built checkout) are enough to serve", async () => {
+    const dockerfile = readFileSync(join(ROOT, "deploy", "Dockerfile"), "utf8");
+    const copies = [...dockerfile.matchAll(/^COPY --from=build \/app\/(\S+) \.\/(\S*)$/gm)].map((m) => ({ from: m[1], to: m[2] === "" ? m[1] : m[2] })); // "./": the same name
+    expect(copies.map((c) => c.to)).toEqual(expect.arrayContaining(["node_modules", "bin", "dist/src"]));
+    const entry = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile);
+    const argv = JSON.parse(entry?.[1] ?? "[]") as string[];
+    const app = mkdtempSync(join(tmpdir(), "bertkit-runtime-stage-"));
+    try {
+      for (const { from, to } of copies) {
+        mkdirSync(dirname(join(app, to)), { recursive: true });
+        // node_modules is linked, not copied (the image has it pruned to production dependencies; not checked here).
+        if (to === "node_modules") symlinkSync(join(ROOT, from), join(app, to));
+        else cpSync(join(ROOT, from), join(app, to), { recursive: true });
+      }
+      const [command, ...args] = argv.map((a) => (a === "0.0.0.0" ? "127.0.0.1" : a === "8080" ? "0" : a));
+      expect(command).toBe("node");
+      const child = spawn(process.execPath, [...args, "--model", goldenFolder("seqcls-3")], { cwd: app, stdio: ["ignore", "pipe", "pipe"] });
+      let out = "";
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          const m = /"url":"([^"]+)"/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+        child.on("exit", (code) => reject(new Error(`the runtime stage's bertkit serve exited ${code}: ${out}`)));
+      });
+      try {
+        expect((await fetch(`${url}/health`)).status).toBe(200);
+        const r = await fetch(`${url}/embed`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ inputs: "hello world" }) });
+        expect(r.status).toBe(200);
+        expect(((await r.json()) as number[][])[0]).toHaveLength(64);
+      } finally {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await exited;
+      }
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
