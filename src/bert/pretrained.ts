@@ -8,14 +8,15 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { InputError } from "../errors.js";
-import { readSafetensors, withSafetensors, writeSafetensors, type SafetensorsReader } from "../io/safetensors.js";
+import { withSafetensors, writeSafetensors, type SafetensorsReader } from "../io/safetensors.js";
 import { type AnyBertModel, type ArchitectureName, architectureNames, createModel, isArchitectureName } from "./architectures.js";
 import { type BertConfig, readConfig, writeConfig } from "./config.js";
+import { deferNormalDraws, drawPending } from "../nn/init.js";
 import { KEPT_FP32_METADATA_KEY, keptOnLoad } from "./kept-in-checkpoint.js";
 import {
   createLowPrecisionModel, fp32Layers, isModelDType, keepLinearsFloat32, keptLinearPaths, lowPrecisionPacker, linearLayers, MODEL_DTYPES, type ModelDType, modelDType,
 } from "./low-precision.js";
-import { type LoadReport, loadStateDict, loadTensors, storedStateDict } from "./state-dict.js";
+import { type LoadReport, loadTensors, storedStateDict } from "./state-dict.js";
 import { writeFileAtomic } from "../util/atomic-write.js";
 
 export type { ModelDType } from "./low-precision.js";
@@ -102,25 +103,32 @@ export function loadPretrained(dir: string, options: LoadPretrainedOptions = {})
       throw new InputError(`${dir} is an int8 checkpoint (bertkit quantize); it loads only as int8 — drop --dtype ${dtype}, ` +
         "or load the fp32 folder it was quantized from");
     }
+    const shapes = new Map(file.entries.map((e) => [e.name, e.shape]));
+    // Each tensor is read when its parameter is filled, not the whole file first.
+    const source = {
+      names: [...shapes.keys()],
+      shape: (name: string) => shapes.get(name) ?? [],
+      read: (name: string) => file.read(name),
+      readStored: (name: string) => file.readStored(name),
+    };
     if (dtype === "fp32") {
-      const model = createModel(architecture, config);
+      // Only the parameters the checkpoint lacks (a new head) are drawn, as building eagerly would have drawn them.
+      const model = deferNormalDraws(() => createModel(architecture, config));
       keptLinearPaths(model, options.keepFp32 ?? []); // every layer is float32 anyway; a pattern must still match one
-      const report = loadStateDict(model, readSafetensors(weightsPath).tensors, loadOptions);
+      const report = loadTensors(model, source, loadOptions);
+      drawPending(model.parameters());
       model.eval();
       return { model, config, architecture, report, dtype };
     }
     // Each tensor is converted as it is read, and (with prepack) each layer packed as soon as its weight is in:
     // neither the float32 Linear weights nor all the unpacked low-precision ones are ever in memory together.
-    const model = createLowPrecisionModel(architecture, config, dtype, { initialize: false });
+    // An untied decoder's model converts its float32 Linears at once (createLowPrecisionModel), so they are drawn eagerly.
+    const build = (): AnyBertModel => createLowPrecisionModel(architecture, config, dtype, { initialize: false });
+    const model = config.tie_word_embeddings ? deferNormalDraws(build) : build();
     keepLinearsFloat32(model, keptOnLoad(model, file, config, options.keepFp32 ?? [], { weights: weightsPath, config: configPath }));
     const packer = options.prepack === false ? null : lowPrecisionPacker(model);
-    const shapes = new Map(file.entries.map((e) => [e.name, e.shape]));
-    const report = loadTensors(model, {
-      names: [...shapes.keys()],
-      shape: (name) => shapes.get(name) ?? [],
-      read: (name) => file.read(name),
-      readStored: (name) => file.readStored(name),
-    }, { ...loadOptions, onLowPrecisionLoaded: packer === null ? undefined : (layer) => packer.loaded(layer) });
+    const report = loadTensors(model, source, { ...loadOptions, onLowPrecisionLoaded: packer === null ? undefined : (layer) => packer.loaded(layer) });
+    drawPending(model.parameters());
     model.eval();
     packer?.finish();
     return { model, config, architecture, report, dtype };

@@ -13,6 +13,7 @@ import type { StoredTensorData, TensorData } from "../io/safetensors.js";
 import { Linear, lowPrecisionFromFloat } from "../nn/linear.js";
 import type { Module } from "../nn/module.js";
 import { Parameter } from "../nn/parameter.js";
+import { cancelPendingDraw } from "../nn/init.js";
 import { LowPrecisionWeight, quantizedError } from "../tensor/low-precision-weight.js";
 import { fmt, sameShape } from "../tensor/shape.js";
 import { linearLayers } from "./low-precision.js";
@@ -155,6 +156,7 @@ export function loadTensors(model: Module, source: TensorSource, options: LoadOp
 function setParameter(param: Parameter, key: string, value: TensorData, file: string): void {
   if (value.dtype !== "float32") throw new FormatError(`${file}: tensor "${key}" is ${value.dtype}; parameters must be floating point`);
   param.data.set(value.data);
+  cancelPendingDraw(param);
   param.markModified();
 }
 

@@ -14,8 +14,8 @@ export class Embedding extends Module {
   constructor(num: number, dim: number, std = 0.02, paddingIdx: number | null = null, rng: Rng = defaultRng()) {
     super();
     this.weight = new Parameter([num, dim]);
-    normal_(this.weight, std, rng);
-    if (paddingIdx !== null && paddingIdx >= 0 && paddingIdx < num) this.weight.data.fill(0, paddingIdx * dim, (paddingIdx + 1) * dim);
+    const zeroPadding = paddingIdx !== null && paddingIdx >= 0 && paddingIdx < num;
+    normal_(this.weight, std, rng, zeroPadding ? () => this.weight.data.fill(0, paddingIdx * dim, (paddingIdx + 1) * dim) : undefined);
   }
 
   forward(ids: Tensor): Tensor {

@@ -1,14 +1,69 @@
-/** Initialisers, as Hugging Face's `BertPreTrainedModel._init_weights` uses them. */
-import type { Rng } from "../tensor/random.js";
+/**
+ * Initialisers, as Hugging Face's `BertPreTrainedModel._init_weights` uses them — and deferred draws for loaders:
+ * a model built inside `deferNormalDraws` notes where each normal draw lies in the random stream and skips past it,
+ * so a checkpoint that replaces a weight costs no draw (about half of loading BERT-base went to drawing weights that
+ * were overwritten), while `drawPending` makes the ones it did not replace (a new head) exactly as they would have
+ * been drawn: the same model, bit for bit, as building it eagerly and then loading.
+ */
+import { Rng } from "../tensor/random.js";
 import type { Parameter } from "./parameter.js";
 
-export function normal_(p: Parameter, std: number, rng: Rng): void {
+/** A normal draw not made yet: where it lies in the stream, its scale, and what the initialiser does after it. */
+interface PendingDraw {
+  at: number[];
+  std: number;
+  then: (() => void) | undefined;
+}
+
+const pending = new WeakMap<Parameter, PendingDraw>();
+let deferring = 0;
+
+function draw(p: Parameter, std: number, rng: Rng, then: (() => void) | undefined): void {
   const d = p.data;
   for (let i = 0; i < d.length; i++) d[i] = rng.normal() * std;
+  then?.();
   p.markModified();
+}
+
+/** N(0, std²) values, then `then` (e.g. zero a padding row); inside `deferNormalDraws`, noted for later instead. */
+export function normal_(p: Parameter, std: number, rng: Rng, then?: () => void): void {
+  if (deferring === 0) {
+    draw(p, std, rng, then);
+    return;
+  }
+  pending.set(p, { at: rng.state(), std, then });
+  rng.skipNormals(p.data.length);
 }
 
 export function constant_(p: Parameter, value: number): void {
   p.data.fill(value);
   p.markModified();
+}
+
+/**
+ * Runs `build` (a model constructor) with its normal draws deferred: until `drawPending`, those parameters hold
+ * zeros. Every draw that `build` or anything after it makes from the same stream is what it would have been.
+ */
+export function deferNormalDraws<T>(build: () => T): T {
+  deferring++;
+  try {
+    return build();
+  } finally {
+    deferring--;
+  }
+}
+
+/** A loader filled `p`: its deferred draw, if any, is never made. */
+export function cancelPendingDraw(p: Parameter): void {
+  pending.delete(p);
+}
+
+/** Makes the deferred draws of `params` that no loader cancelled, exactly as `normal_` would have made them. */
+export function drawPending(params: Iterable<Parameter>): void {
+  for (const p of params) {
+    const d = pending.get(p);
+    if (d === undefined) continue;
+    pending.delete(p);
+    draw(p, d.std, Rng.fromState(d.at), d.then);
+  }
 }

@@ -15,6 +15,7 @@ import type { UnaryOp } from "../tensor/ops/unary.js";
 import { type LowPrecisionDType, type LowPrecisionValues, LowPrecisionWeight, quantizedError } from "../tensor/low-precision-weight.js";
 import { quantizeInt8, toBf16 } from "../tensor/low-precision.js";
 import { Rng } from "../tensor/random.js";
+export { skipNormals } from "../tensor/random.js";
 import type { Tensor } from "../tensor/tensor.js";
 import { constant_, normal_ } from "./init.js";
 import { Module } from "./module.js";
@@ -43,26 +44,6 @@ function scratchFor(size: number): Float32Array {
 
 function releaseScratch(): void {
   if (pendingDraws === 0) scratch = new Float32Array(0);
-}
-
-/**
- * Advances `rng` past `count` normals exactly as `count` calls of `rng.normal()` would, without computing them:
- * `Rng.normal` is Box–Muller, two uniforms (the first redrawn while 0) per pair of normals, the second kept as a
- * spare (a fifth word of `state()`). About ten times cheaper than drawing; test/bert/low-precision.test.ts pins it.
- */
-export function skipNormals(rng: Rng, count: number): void {
-  let left = count;
-  if (left > 0 && rng.state().length === 5) {
-    rng.normal(); // the spare
-    left--;
-  }
-  for (; left >= 2; left -= 2) {
-    while (rng.uniform() === 0) {
-      // redrawn, as normal() does
-    }
-    rng.uniform();
-  }
-  if (left === 1) rng.normal();
 }
 
 /**
@@ -208,7 +189,7 @@ export class Linear extends Module {
     const n = this.outFeatures;
     const k = this.inFeatures;
     const at = rng.state();
-    skipNormals(rng, n * k);
+    rng.skipNormals(n * k);
     pendingDraws++;
     let pending = true;
     const settle = (): void => {
