@@ -6,7 +6,11 @@ import { BertForQuestionAnswering } from "./heads/question-answering.js";
 import { BertForSequenceClassification } from "./heads/sequence-classification.js";
 import { BertForTokenClassification } from "./heads/token-classification.js";
 import { BertModel } from "./model.js";
+import { ARCHITECTURE_NAMES, type ArchitectureName } from "./architecture-names.js";
 
+export type { ArchitectureName } from "./architecture-names.js";
+
+// `satisfies`: a builder for each name of ARCHITECTURE_NAMES, and no other.
 export const ARCHITECTURES = {
   BertModel: (c: BertConfig) => new BertModel(c),
   BertForPreTraining: (c: BertConfig) => new BertForPreTraining(c),
@@ -15,9 +19,7 @@ export const ARCHITECTURES = {
   BertForSequenceClassification: (c: BertConfig) => new BertForSequenceClassification(c),
   BertForQuestionAnswering: (c: BertConfig) => new BertForQuestionAnswering(c),
   BertForTokenClassification: (c: BertConfig) => new BertForTokenClassification(c),
-} as const;
-
-export type ArchitectureName = keyof typeof ARCHITECTURES;
+} as const satisfies Record<ArchitectureName, (c: BertConfig) => unknown>;
 export type AnyBertModel = ReturnType<(typeof ARCHITECTURES)[ArchitectureName]>;
 
 export function isArchitectureName(name: string): name is ArchitectureName {
@@ -25,7 +27,7 @@ export function isArchitectureName(name: string): name is ArchitectureName {
 }
 
 export function architectureNames(): ArchitectureName[] {
-  return Object.keys(ARCHITECTURES) as ArchitectureName[];
+  return [...ARCHITECTURE_NAMES];
 }
 
 export function createModel(name: string, config: BertConfig): AnyBertModel {

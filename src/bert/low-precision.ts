@@ -15,10 +15,9 @@ import { BertSelfAttention } from "./attention.js";
 import { type AnyBertModel, type ArchitectureName, createModel } from "./architectures.js";
 import type { BertConfig } from "./config.js";
 import { matchKeepFp32 } from "./keep-fp32.js";
+import { MODEL_DTYPES, type ModelDType } from "./model-dtypes.js";
 
-/** The precision of a model's Linear weights: float32, bfloat16, or int8 (per-channel symmetric). */
-export type ModelDType = "fp32" | "bf16" | "int8";
-export const MODEL_DTYPES: readonly ModelDType[] = ["fp32", "bf16", "int8"];
+export { MODEL_DTYPES, type ModelDType } from "./model-dtypes.js";
 
 export function isModelDType(value: string): value is ModelDType {
   return (MODEL_DTYPES as readonly string[]).includes(value);

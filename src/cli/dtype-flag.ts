@@ -4,9 +4,9 @@
  * folder, else fp32).
  */
 import { Option } from "commander";
-import { MODEL_DTYPES, type ModelDType } from "../bert/low-precision.js";
+import { MODEL_DTYPES, type ModelDType } from "../bert/model-dtypes.js";
 
-export type { ModelDType } from "../bert/low-precision.js";
+export type { ModelDType } from "../bert/model-dtypes.js";
 
 const DESCRIPTION = "precision of the Linear layers for inference: fp32, bf16 or int8 (default: the folder's own — int8 for a quantized folder, else fp32)";
 

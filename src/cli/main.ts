@@ -2,12 +2,16 @@
  * The `bertkit` command line. Thin: each command parses its flags, calls a library function and prints.
  * Commands live one per file in ./commands and register themselves on the program. Exit codes: 0 done (also
  * --help, --version, and a reader of standard output that went away), 1 bad input, 2 bad command line.
+ *
+ * Start-up loads only commander, these files and a few tiny constant modules (--dtype, --class, --pooling choices…):
+ * a command module imports its names, options, help and parsers at the top, and the library code its action runs
+ * with `await import(…)` inside the action (types with `import type`). Loading everything up front made every
+ * `--help` or `--version` take 0.65 s and 70 MiB. test/cli/startup.test.ts lists what may load.
  */
 import { existsSync } from "node:fs";
 import { Command } from "commander";
-import { configuration, configure, isConfigured, type Configuration } from "../backend/configure.js";
+import type { Configuration } from "../backend/configure.js";
 import { BertkitError } from "../errors.js";
-import { resolveModel } from "../hub/resolve.js";
 import { registerBench } from "./commands/bench.js";
 import { registerDemo } from "./commands/demo.js";
 import { registerDownload } from "./commands/download.js";
@@ -46,31 +50,36 @@ function looksLikeHubId(value: string): boolean {
   return /^[\w.-]+\/[\w.-]+(@[\w./-]+)?$/.test(value) && !value.startsWith(".") && !existsSync(value);
 }
 
+type ConfigureModule = typeof import("../backend/configure.js");
+
 /** What one run changes in the process (the compute configuration) and the command it runs, for error lines. */
 class RunState {
   command: Command | null = null;
-  private saved = false;
+  /** The configuration module, once `--threads` changed the configuration (it loads the backends: only then). */
+  private changed: ConfigureModule | null = null;
   private previous: Configuration | null = null;
 
   /** `--threads n`: n threads on the backend in effect (or the environment's) until `restore()`; BERTKIT_THREADS is not read. */
-  useThreads(threads: number): void {
-    if (!this.saved) {
-      this.previous = isConfigured() ? configuration() : null;
-      this.saved = true;
+  async useThreads(threads: number): Promise<void> {
+    if (this.changed === null) {
+      const backend = await import("../backend/configure.js");
+      this.previous = backend.isConfigured() ? backend.configuration() : null;
+      this.changed = backend;
     }
-    configure({ backend: this.previous?.backend, threads });
+    this.changed.configure({ backend: this.previous?.backend, threads });
   }
 
   /** Puts back the configuration in effect before; when there was none yet, the environment's defaults. */
   restore(): void {
-    if (!this.saved) return;
-    this.saved = false;
+    const backend = this.changed;
+    if (backend === null) return;
+    this.changed = null;
     if (this.previous !== null) {
-      configure(this.previous);
+      backend.configure(this.previous);
       return;
     }
     try {
-      configure();
+      backend.configure();
     } catch (error) {
       // A bad BERTKIT_* value: the program's next computation reports it, as it would have without this run.
       if (!(error instanceof BertkitError)) throw error;
@@ -86,10 +95,13 @@ function buildProgram(state: RunState): Command {
   program.hook("preAction", async (_program, command) => {
     state.command = command;
     const threads: unknown = command.opts().threads;
-    if (typeof threads === "number") state.useThreads(threads);
+    if (typeof threads === "number") await state.useThreads(threads);
     // Every --model takes a folder or a Hugging Face hub id ("org/name[@revision]"), fetched into the shared cache.
     const model: unknown = command.opts().model;
-    if (typeof model === "string" && looksLikeHubId(model)) command.setOptionValue("model", (await resolveModel(model)).dir);
+    if (typeof model === "string" && looksLikeHubId(model)) {
+      const { resolveModel } = await import("../hub/resolve.js");
+      command.setOptionValue("model", (await resolveModel(model)).dir);
+    }
   });
   registerDemo(program);
   registerTokenize(program);

@@ -2,10 +2,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Argument, type Command, Option } from "commander";
-import { isPresetName, presetConfig, readConfig, type BertConfig } from "../../bert/config.js";
+import type { BertConfig } from "../../bert/config.js";
 import { InputError } from "../../errors.js";
-import { type BenchMode, measureThroughput } from "../../perf/throughput.js";
-import { activeBackend } from "../../backend/registry.js";
+import type { BenchMode } from "../../perf/throughput.js";
 import { dtypeOption, type DtypeFlag } from "../dtype-flag.js";
 import { integer, positiveNumber } from "../parse.js";
 import { UsageError } from "../usage.js";
@@ -21,7 +20,8 @@ interface BenchFlags extends DtypeFlag {
 }
 
 /** A preset name (tiny … large) or a model folder / config.json path. */
-export function resolveConfig(spec: string): BertConfig {
+export async function resolveConfig(spec: string): Promise<BertConfig> {
+  const { isPresetName, presetConfig, readConfig } = await import("../../bert/config.js");
   if (isPresetName(spec)) return presetConfig(spec);
   const path = existsSync(join(spec, "config.json")) ? join(spec, "config.json") : spec;
   if (!existsSync(path)) throw new InputError(`--config ${spec}: not a preset (tiny, mini, small, medium, base, large) nor a model folder or config.json`);
@@ -41,11 +41,13 @@ export function registerBench(program: Command): void {
     .option("--json", "print {seq_per_s, tokens_per_s, peak_rss_mib} as JSON")
     .addOption(dtypeOption("precision of the Linear layers: fp32 (default), bf16 or int8; forward only"))
     .addArgument(new Argument("<mode>", "forward: a BertModel forward pass; train: a pre-training step").choices(["forward", "train"]))
-    .action((mode: BenchMode, flags: BenchFlags) => {
-      const config = resolveConfig(flags.config);
+    .action(async (mode: BenchMode, flags: BenchFlags) => {
+      const config = await resolveConfig(flags.config);
       if (mode === "train" && flags.dtype !== undefined && flags.dtype !== "fp32") {
         throw new UsageError(`--dtype ${flags.dtype} is for bench forward; training needs fp32 (leave --dtype out)`);
       }
+      const { measureThroughput } = await import("../../perf/throughput.js");
+      const { activeBackend } = await import("../../backend/registry.js");
       const r = measureThroughput({ mode, config, batch: flags.batch, seq: flags.seq, seconds: flags.seconds, minSeq: flags.minSeq, dtype: flags.dtype });
       if (flags.json === true) {
         process.stdout.write(JSON.stringify({ seq_per_s: r.seq_per_s, tokens_per_s: r.tokens_per_s, peak_rss_mib: r.peak_rss_mib }) + "\n");

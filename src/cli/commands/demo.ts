@@ -4,9 +4,7 @@
  * `runDemo` (src/demo/run-demo.ts); results go to standard output, progress bars to standard error.
  */
 import type { Command } from "commander";
-import { runDemo } from "../../demo/run-demo.js";
 import { DEFAULT_SETTINGS, QUICK_SETTINGS } from "../../demo/settings.js";
-import { resolveModel } from "../../hub/resolve.js";
 import { EXIT_INTERRUPTED } from "./pretrain.js";
 import { integer } from "../parse.js";
 import { UsageError } from "../usage.js";
@@ -54,6 +52,8 @@ export function registerDemo(program: Command): void {
       if (o.model !== undefined && (o.steps !== undefined || o.quick === true)) {
         throw new UsageError(`--model skips pre-training, so ${o.steps !== undefined ? "--steps" : "--quick"} has nothing to do; drop one of them`);
       }
+      const { resolveModel } = await import("../../hub/resolve.js");
+      const { runDemo } = await import("../../demo/run-demo.js");
       const model = o.model === undefined ? undefined : (await resolveModel(o.model)).dir;
       const summary = await runDemo({ out: o.out, force: o.force === true, quick: o.quick === true, steps: o.steps, seed: o.seed, model });
       if (summary.interrupted !== null) process.exitCode = EXIT_INTERRUPTED;

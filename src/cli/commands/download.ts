@@ -3,9 +3,9 @@
  * cache (HF_HOME / HF_HUB_CACHE, as huggingface_hub lays it out); prints the snapshot folder, which any
  * `--model` takes. HF_ENDPOINT, HF_TOKEN and HF_HUB_OFFLINE are honoured. A progress bar per file on a terminal.
  */
-import { MultiBar, type SingleBar } from "cli-progress";
+import type { SingleBar } from "cli-progress";
 import type { Command } from "commander";
-import { snapshotDownload, type DownloadOptions, type Progress } from "../../hub/index.js";
+import type { DownloadOptions, Progress } from "../../hub/index.js";
 import { packageVersion } from "../version.js";
 
 export interface DownloadFlags {
@@ -14,8 +14,9 @@ export interface DownloadFlags {
 }
 
 /** Per-file progress bars on stderr when it is a terminal; nothing otherwise. */
-function progressBars(): { options: Pick<DownloadOptions, "onFile" | "onProgress">; stop: () => void } {
+async function progressBars(): Promise<{ options: Pick<DownloadOptions, "onFile" | "onProgress">; stop: () => void }> {
   if (process.stderr.isTTY !== true) return { options: {}, stop: () => undefined };
+  const { MultiBar } = await import("cli-progress");
   const multi = new MultiBar({ stream: process.stderr, format: "{file} [{bar}] {percentage}% | {mb}/{totalMb} MB", hideCursor: true, clearOnComplete: false });
   const bars = new Map<string, SingleBar>();
   const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
@@ -44,7 +45,8 @@ export function registerDownload(program: Command): void {
     .option("--include <glob>", "only files matching this pattern (fnmatch: *.json, 1_Pooling/*); repeatable", collect)
     .addHelpText("after", "\nEnvironment: HF_ENDPOINT, HF_TOKEN (private or gated models), HF_HOME / HF_HUB_CACHE (cache folder), HF_HUB_OFFLINE=1 (cache only).")
     .action(async (repoId: string, o: DownloadFlags) => {
-      const bars = progressBars();
+      const { snapshotDownload } = await import("../../hub/index.js");
+      const bars = await progressBars();
       try {
         const snapshot = await snapshotDownload(repoId, { revision: o.revision, include: o.include, userAgent: `bertkit/${packageVersion()}`, ...bars.options });
         bars.stop();

@@ -4,10 +4,8 @@
  * the pooling in its metadata. Files are written atomically.
  */
 import { Option, type Command } from "commander";
-import { writeSafetensors } from "../../io/safetensors.js";
-import { EmbeddingPipeline, type Embeddings } from "../../inference/pipelines/embed.js";
+import type { Embeddings } from "../../inference/pipelines/embed.js";
 import { POOLINGS, type Pooling } from "../../inference/pipelines/pooling.js";
-import { writeFileAtomic } from "../../util/atomic-write.js";
 import { stdoutLines } from "../output.js";
 import { integer } from "../parse.js";
 import { readTexts } from "../text-inputs.js";
@@ -67,6 +65,7 @@ export function registerEmbed(program: Command): void {
       const model = required(o.model, "--model <dir>");
       const kind = embedOutputKind(o.out);
       const texts = await readTexts({ args, file: o.file });
+      const { EmbeddingPipeline } = await import("../../inference/pipelines/embed.js");
       const pipeline = await EmbeddingPipeline.load(model, { dtype: o.dtype });
       const pooling = o.pooling ?? "mean";
       const embeddings = pipeline.run(texts, { pooling, normalize: o.normalize === true, maxLength: o.maxLength, batchSize: o.batchSize });
@@ -80,9 +79,11 @@ export function registerEmbed(program: Command): void {
         return;
       }
       if (kind === "safetensors") {
+        const { writeSafetensors } = await import("../../io/safetensors.js");
         const matrix = { dtype: "float32" as const, shape: [embeddings.count, embeddings.dim], data: embeddings.data };
         writeSafetensors(o.out, { embeddings: matrix }, { pooling, normalized: String(o.normalize === true) });
       } else {
+        const { writeFileAtomic } = await import("../../util/atomic-write.js");
         writeFileAtomic(o.out, embeddingLines(texts, embeddings).join("\n") + "\n");
       }
       process.stdout.write(`wrote ${embeddings.count} embedding${embeddings.count === 1 ? "" : "s"} of ${embeddings.dim} floats (${pooling} pooling${o.normalize === true ? ", normalized" : ""}) to ${o.out}\n`);

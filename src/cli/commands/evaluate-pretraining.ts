@@ -1,6 +1,6 @@
 /** `bertkit evaluate-pretraining`: MLM loss, perplexity, masked-token and NSP accuracy of a model on pre-training data. */
 import type { Command } from "commander";
-import { evaluatePretraining, type PretrainingEvaluation } from "../../inference/evaluate-pretraining.js";
+import type { PretrainingEvaluation } from "../../inference/evaluate-pretraining.js";
 import { integer } from "../parse.js";
 import { required } from "../usage.js";
 
@@ -41,6 +41,7 @@ export function registerEvaluatePretraining(program: Command): void {
     .action(async (o: EvaluateFlags) => {
       const model = required(o.model, "--model <dir>");
       const data = required(o.data, "--data <path>");
+      const { evaluatePretraining } = await import("../../inference/evaluate-pretraining.js");
       const e = await evaluatePretraining({ model, data, batchSize: o.batchSize });
       if (o.json) {
         process.stdout.write(`${JSON.stringify(evaluationJson(e))}\n`);

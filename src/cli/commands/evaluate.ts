@@ -1,6 +1,5 @@
 /** `bertkit evaluate <task>`: the field's metrics of a fine-tuned model on a data file. */
 import type { Command } from "commander";
-import { evaluateFinetuned } from "../../tasks/finetune/evaluate-finetuned.js";
 import { integer } from "../parse.js";
 import { required } from "../usage.js";
 import { addTaskFlags, taskName, taskSpec, type TaskFlags } from "./task-flags.js";
@@ -33,7 +32,9 @@ export function registerEvaluate(program: Command): void {
     .addHelpText("after", METRICS_HELP);
   addTaskFlags(command).action(async (taskArg: string, o: EvaluateFlags) => {
     const task = taskName(taskArg);
-    const r = await evaluateFinetuned(taskSpec(task, o), { model: required(o.model, "--model <dir>"), data: required(o.data, "--data <file>"), batchSize: o.batchSize });
+    const spec = await taskSpec(task, o);
+    const { evaluateFinetuned } = await import("../../tasks/finetune/evaluate-finetuned.js");
+    const r = await evaluateFinetuned(spec, { model: required(o.model, "--model <dir>"), data: required(o.data, "--data <file>"), batchSize: o.batchSize });
     if (o.json === true) {
       process.stdout.write(`${JSON.stringify({ task, examples: r.examples, ...r.metrics })}\n`);
       return;

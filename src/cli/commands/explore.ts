@@ -3,9 +3,6 @@
  * --text (and --pair); otherwise it serves the live page on --host:--port until interrupted.
  */
 import type { Command } from "commander";
-import { exportExplorePage } from "../../explore/export-page.js";
-import { startExploreServer } from "../../explore/server.js";
-import { trainingCurves } from "../../explore/training-curves.js";
 import { dtypeOption, type DtypeFlag } from "../dtype-flag.js";
 import { integer } from "../parse.js";
 import { required } from "../usage.js";
@@ -34,14 +31,17 @@ export function registerExplore(program: Command): void {
     .addOption(dtypeOption())
     .action(async (o: ExploreFlags) => {
       const modelDir = required(o.model, "--model <dir>");
+      const { trainingCurves } = await import("../../explore/training-curves.js");
       const training = o.log === undefined ? [] : trainingCurves(o.log);
       if (o.export !== undefined) {
         const text = required(o.text, "--text <text>");
+        const { exportExplorePage } = await import("../../explore/export-page.js");
         const r = await exportExplorePage({ modelDir, dtype: o.dtype, out: o.export, text, pair: o.pair ?? null, training });
         if (r.truncated !== null) process.stderr.write(`bertkit: warning: the input has ${r.truncated.from} tokens; the model takes ${r.truncated.to}, so it was truncated\n`);
         process.stdout.write(`wrote ${o.export} (${r.tokens} tokens, ${(r.bytes / 1024).toFixed(0)} KiB); open it in a browser\n`);
         return;
       }
+      const { startExploreServer } = await import("../../explore/server.js");
       const server = await startExploreServer({ modelDir, dtype: o.dtype, port: o.port, host: o.host, training, exampleText: o.text, examplePair: o.pair });
       process.stdout.write(`bertkit explore: serving ${o.model} at ${server.url} (Ctrl-C to stop)\n`);
       const stop = (): void => {

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { FillMaskPipeline, huggingFaceOutput, type FillMaskResult } from "../../inference/pipelines/fill-mask.js";
+import type { FillMaskResult } from "../../inference/pipelines/fill-mask.js";
 import { stdoutLines } from "../output.js";
 import { integer } from "../parse.js";
 import { readTexts } from "../text-inputs.js";
@@ -66,6 +66,7 @@ export function registerFillMask(program: Command): void {
       const model = required(o.model, "--model <dir>");
       const targets = o.targets === undefined ? undefined : parseTargets(o.targets);
       const texts = await readTexts({ args, file: o.file });
+      const { FillMaskPipeline, huggingFaceOutput } = await import("../../inference/pipelines/fill-mask.js");
       const pipeline = await FillMaskPipeline.load(model, { dtype: o.dtype });
       const warn = (message: string): void => void process.stderr.write(`bertkit: warning: ${message}\n`);
       if (pipeline.warning !== null) warn(pipeline.warning);

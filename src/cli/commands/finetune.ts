@@ -1,6 +1,6 @@
 /** `bertkit finetune <task>`: fine-tune a pre-trained folder for classification, QA or NER, with evaluation each epoch. */
 import type { Command } from "commander";
-import { finetune, FINETUNE_DEFAULTS } from "../../tasks/finetune/finetune.js";
+import { FINETUNE_DEFAULTS } from "../../tasks/finetune/defaults.js";
 import { betaPair, integer, nonNegativeNumber, positiveNumber } from "../parse.js";
 import { required } from "../usage.js";
 import { EXIT_INTERRUPTED } from "./pretrain.js";
@@ -67,7 +67,9 @@ export function registerFinetune(program: Command): void {
     const model = required(o.model, "--model <dir>");
     const train = required(o.train, "--train <file>");
     const out = required(o.out, "--out <dir>");
-    const r = await finetune(taskSpec(task, o), {
+    const spec = await taskSpec(task, o);
+    const { finetune } = await import("../../tasks/finetune/finetune.js");
+    const r = await finetune(spec, {
       model, train, eval: o.eval, out, epochs: o.epochs, lr: o.lr, batchSize: o.batchSize, gradAccum: o.gradAccum,
       warmupRatio: o.warmupRatio, weightDecay: o.weightDecay, eps: o.eps, betas: o.betas, clip: o.clip, dropout: o.dropout,
       seed: o.seed, saveEvery: o.saveEvery, keep: o.keep, resume: o.resume === true, randomInit: o.randomInit === true, groupByLength: o.groupByLength, log: o.log,

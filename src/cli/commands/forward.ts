@@ -1,8 +1,7 @@
 /** `bertkit forward`: run a model folder on inputs from a safetensors file, write outputs to another. */
 import { Option, type Command } from "commander";
-import { architectureNames } from "../../bert/architectures.js";
-import { forwardFile, type ForwardFileResult } from "../../inference/forward-file.js";
-import { fmt } from "../../tensor/shape.js";
+import { ARCHITECTURE_NAMES } from "../../bert/architecture-names.js";
+import type { ForwardFileResult } from "../../inference/forward-file.js";
 import { integer } from "../parse.js";
 import { required } from "../usage.js";
 import { dtypeOption, type DtypeFlag } from "../dtype-flag.js";
@@ -48,13 +47,15 @@ export function registerForward(program: Command): void {
     .option("--out <file>", "(required) safetensors file to write")
     .option("--output-hidden-states", "also write hidden_states.0 … hidden_states.L")
     .option("--output-attentions", "also write attentions.0 … (batch, heads, tokens, tokens)")
-    .addOption(new Option("--class <name>", "model class to run instead of config.json's architectures[0]").choices(architectureNames()))
+    .addOption(new Option("--class <name>", "model class to run instead of config.json's architectures[0]").choices(ARCHITECTURE_NAMES))
     .addOption(dtypeOption())
     .option("--threads <n>", "compute threads (default: all cores, or BERTKIT_THREADS)", integer(1, 1024))
-    .action((o: ForwardFlags) => {
+    .action(async (o: ForwardFlags) => {
       const model = required(o.model, "--model <dir>");
       const inputs = required(o.inputs, "--inputs <file>");
       const out = required(o.out, "--out <file>");
+      const { forwardFile } = await import("../../inference/forward-file.js");
+      const { fmt } = await import("../../tensor/shape.js");
       const result = forwardFile({
         model,
         inputs,

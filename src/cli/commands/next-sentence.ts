@@ -5,7 +5,7 @@
  * per pair, `0.9731  is next` / `0.0123  not next`, or with --json one JSON array of {isNextProbability, isNext}.
  */
 import type { Command } from "commander";
-import { NextSentencePipeline, type NextSentenceScore } from "../../inference/pipelines/next-sentence.js";
+import type { NextSentenceScore } from "../../inference/pipelines/next-sentence.js";
 import type { TextPair } from "../../inference/pipelines/text-classification.js";
 import { stdoutLines } from "../output.js";
 import { integer } from "../parse.js";
@@ -55,6 +55,7 @@ export async function runNextSentence(args: readonly string[], o: NextSentenceFl
     const name = textNamer(o.file);
     pairs = lines.map((line, i) => splitPair(line, () => name(i)));
   }
+  const { NextSentencePipeline } = await import("../../inference/pipelines/next-sentence.js");
   const pipeline = await NextSentencePipeline.load(model, { tokenizer: o.tokenizer, dtype: o.dtype });
   return { lines: nextSentenceLines(pipeline.run(pairs, { batchSize: o.batchSize }), o.json === true), warning: pipeline.warning };
 }

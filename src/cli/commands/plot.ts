@@ -1,6 +1,5 @@
 /** `bertkit plot`: a training log (JSON lines) → SVG plots of loss, masked-token accuracy and learning rate. */
 import type { Command } from "commander";
-import { plotTrainingLog } from "../../report/plot.js";
 import { required } from "../usage.js";
 
 interface PlotFlags {
@@ -15,6 +14,7 @@ export function registerPlot(program: Command): void {
     .option("--out <file>", "(required) SVG file to write")
     .action(async (log: string, o: PlotFlags) => {
       const out = required(o.out, "--out <file>");
+      const { plotTrainingLog } = await import("../../report/plot.js");
       const r = await plotTrainingLog(log, out);
       const evals = r.evals === 0 ? "" : `, ${r.evals} evaluation${r.evals === 1 ? "" : "s"}`;
       process.stdout.write(`wrote ${out}: ${r.panels.join(", ")} (${r.steps} step${r.steps === 1 ? "" : "s"}${evals})\n`);

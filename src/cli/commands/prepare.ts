@@ -2,12 +2,10 @@
  * `bertkit prepare`: text files → masked next-sentence-prediction rows in safetensors shards, as google-research/bert's
  * create_pretraining_data.py (see docs/pretraining.md). The work is `prepareShards` (src/data/pretraining/prepare.ts).
  */
-import { SingleBar } from "cli-progress";
 import { InvalidArgumentError, Option, type Command } from "commander";
-import { PREPARE_DEFAULTS, prepareShards, type PrepareProgress } from "../../data/pretraining/prepare.js";
-import { loadPretrainingTokenizer } from "../../data/pretraining/vocab-source.js";
+import type { PrepareProgress } from "../../data/pretraining/prepare.js";
+import { PREPARE_DEFAULTS } from "../../data/pretraining/prepare-defaults.js";
 import type { CorpusFormat } from "../../data/pretraining/documents.js";
-import { prepareOutputFolder } from "../../util/output-folder.js";
 import { integer } from "../parse.js";
 import { required, UsageError } from "../usage.js";
 
@@ -39,8 +37,9 @@ function probability(open: boolean): (value: string) => number {
 }
 
 /** A progress bar of bytes read on stderr when it is a terminal; nothing otherwise. */
-function progressReporter(): { update: (p: PrepareProgress) => void; stop: () => void } {
+async function progressReporter(): Promise<{ update: (p: PrepareProgress) => void; stop: () => void }> {
   if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  const { SingleBar } = await import("cli-progress");
   const bar = new SingleBar({ stream: process.stderr, format: "preparing [{bar}] {percentage}% | {mb}/{totalMb} MB | {rows} rows", hideCursor: true });
   let started = false;
   const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
@@ -94,8 +93,11 @@ export function registerPrepare(program: Command): void {
       const vocabPath = required(o.vocab, "--vocab <path>");
       const outPath = required(o.out, "--out <dir>");
       if (o.blockTokens < o.maxSeqLength) throw new UsageError(`--block-tokens ${o.blockTokens} is smaller than --max-seq-length ${o.maxSeqLength}; raise it`);
+      const { prepareOutputFolder } = await import("../../util/output-folder.js");
+      const { prepareShards } = await import("../../data/pretraining/prepare.js");
+      const { loadPretrainingTokenizer } = await import("../../data/pretraining/vocab-source.js");
       const out = prepareOutputFolder(outPath, "--out");
-      const progress = progressReporter();
+      const progress = await progressReporter();
       const started = performance.now();
       try {
         const tokenizer = await loadPretrainingTokenizer(vocabPath, { cased: o.cased });

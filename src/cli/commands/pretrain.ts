@@ -1,6 +1,5 @@
 /** `bertkit pretrain`: masked LM + next-sentence prediction from `bertkit prepare` shards, with checkpoints and resume. */
 import type { Command } from "commander";
-import { pretrain } from "../../tasks/pretraining/pretrain.js";
 import { betaPair, integer, nonNegativeNumber, positiveNumber } from "../parse.js";
 import { required, UsageError } from "../usage.js";
 
@@ -70,6 +69,7 @@ export function registerPretrain(program: Command): void {
       const steps = required(o.steps, "--steps <n>");
       if (o.config !== undefined && o.init !== undefined) throw new UsageError("give --config or --init, not both");
       if (o.evalEvery > 0 && o.evalData === undefined) throw new UsageError("--eval-every needs --eval-data");
+      const { pretrain } = await import("../../tasks/pretraining/pretrain.js");
       const r = await pretrain({
         data, out, config: o.config, init: o.init, vocab: o.vocab, batchSize: o.batchSize, gradAccum: o.gradAccum, steps,
         lr: o.lr, warmup: o.warmup, weightDecay: o.weightDecay, betas: o.betas, eps: o.eps, clip: o.clip, dropout: o.dropout,

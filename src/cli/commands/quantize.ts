@@ -5,7 +5,6 @@
  * bf16. See docs/quantization.md.
  */
 import { Option, type Command } from "commander";
-import { quantizePretrained } from "../../bert/pretrained.js";
 import { required } from "../usage.js";
 
 interface QuantizeFlags {
@@ -28,10 +27,11 @@ export function registerQuantize(program: Command): void {
     .addOption(new Option("--dtype <dtype>", "(required) int8: per-channel symmetric weights, dynamic uint8 activations; bf16: bfloat16 weights").choices(["int8", "bf16"]))
     .option("--keep-fp32 <patterns...>", "Linear layers to keep in float32: paths such as bert.encoder.layer.3.output.dense, " +
       "with * for part of one segment (bert.encoder.layer.*.output.dense) and ** for whole segments (**.output.dense)")
-    .action((o: QuantizeFlags) => {
+    .action(async (o: QuantizeFlags) => {
       const model = required(o.model, "--model <dir>");
       const out = required(o.out, "--out <dir>");
       const dtype = required(o.dtype, "--dtype <int8|bf16>");
+      const { quantizePretrained } = await import("../../bert/pretrained.js");
       const r = quantizePretrained(model, out, dtype, { keepFp32: o.keepFp32 });
       const kept = r.kept.length === 0 ? "" : ` (${r.kept.length} kept in fp32: ${r.kept.join(", ")})`;
       process.stdout.write(

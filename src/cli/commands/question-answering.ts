@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import { Option, type Command } from "commander";
 import { InputError } from "../../errors.js";
-import {
-  QuestionAnsweringPipeline, type QuestionAnsweringAnswer, type QuestionAnsweringInput, type QuestionAnsweringOptions,
+import type {
+  QuestionAnsweringAnswer, QuestionAnsweringInput, QuestionAnsweringOptions,
 } from "../../inference/pipelines/question-answering.js";
 import { integer } from "../parse.js";
 import { required, UsageError } from "../usage.js";
@@ -105,6 +105,7 @@ export interface QuestionAnsweringOutput {
 export async function runQuestionAnswering(o: QuestionAnsweringFlags): Promise<QuestionAnsweringOutput> {
   const model = required(o.model, "--model <dir>");
   const inputs = questionInputs(o);
+  const { QuestionAnsweringPipeline } = await import("../../inference/pipelines/question-answering.js");
   const pipeline = await QuestionAnsweringPipeline.load(model, { dtype: o.dtype });
   const options: QuestionAnsweringOptions = {
     topK: o.topK, maxAnswerLength: o.maxAnswerLength, docStride: o.docStride, maxSeqLength: o.maxSeqLength,

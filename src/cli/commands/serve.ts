@@ -4,7 +4,6 @@
  * process exits 0. Logs one JSON line per request on standard output.
  */
 import { Option, type Command } from "commander";
-import { resolveModel } from "../../hub/index.js";
 import { POOLINGS, type Pooling } from "../../inference/pipelines/pooling.js";
 import { dtypeOption, type DtypeFlag } from "../dtype-flag.js";
 import { integer } from "../parse.js";
@@ -30,6 +29,7 @@ export interface ServeFlags extends DtypeFlag {
 export async function serve(o: ServeFlags, onListening: (url: string) => void = () => undefined): Promise<void> {
   // Loaded here, not at the top: Fastify costs every other command's start-up about 0.3 s and 20 MiB.
   const { buildServer, drainOnSignals, listen, loadServedModel, WorkerPool } = await import("../../serve/index.js");
+  const { resolveModel } = await import("../../hub/resolve.js");
   const resolved = await resolveModel(required(o.model, "--model <dir|repo-id>"));
   const model = await loadServedModel(resolved.dir, { modelId: resolved.modelId, sha: resolved.commit, pooling: o.pooling, dtype: o.dtype });
   const version = packageVersion();

@@ -3,9 +3,8 @@
  * "score  text" lines, best first; `--json` prints the ranking as [{text, index, score}, …].
  */
 import { Option, type Command } from "commander";
-import { EmbeddingPipeline } from "../../inference/pipelines/embed.js";
 import { POOLINGS, type Pooling } from "../../inference/pipelines/pooling.js";
-import { rankBySimilarity, type RankedText } from "../../inference/pipelines/similarity.js";
+import type { RankedText } from "../../inference/pipelines/similarity.js";
 import { stdoutLines } from "../output.js";
 import { integer } from "../parse.js";
 import { readTexts } from "../text-inputs.js";
@@ -48,6 +47,8 @@ export function registerSimilarity(program: Command): void {
       const model = required(o.model, "--model <dir>");
       const query = required(o.query, "--query <text>");
       const texts = await readTexts({ args, file: o.file });
+      const { EmbeddingPipeline } = await import("../../inference/pipelines/embed.js");
+      const { rankBySimilarity } = await import("../../inference/pipelines/similarity.js");
       const pipeline = await EmbeddingPipeline.load(model, { dtype: o.dtype });
       const ranked = rankBySimilarity(pipeline, query, texts, {
         pooling: o.pooling ?? "mean",

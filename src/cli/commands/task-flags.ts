@@ -4,7 +4,8 @@
  * task's FinetuneSpec.
  */
 import { Option, type Command } from "commander";
-import { anyTaskSpec, TASK_NAMES, type AnyTaskSpec, type TaskName } from "../../tasks/finetune/specs.js";
+import type { AnyTaskSpec } from "../../tasks/finetune/specs.js";
+import { TASK_NAMES, type TaskName } from "../../tasks/finetune/task-names.js";
 import { integer } from "../parse.js";
 import { UsageError } from "../usage.js";
 
@@ -50,7 +51,9 @@ export function taskName(value: string): TaskName {
   return name;
 }
 
-export function taskSpec(task: TaskName, f: TaskFlags): AnyTaskSpec {
+/** The task's spec (loads the task's code: readers, heads, metrics). */
+export async function taskSpec(task: TaskName, f: TaskFlags): Promise<AnyTaskSpec> {
+  const { anyTaskSpec } = await import("../../tasks/finetune/specs.js");
   const maxLength = f.maxLength ?? DEFAULT_MAX_LENGTH[task];
   return anyTaskSpec(task, {
     maxLength,

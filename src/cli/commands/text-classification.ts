@@ -8,9 +8,8 @@
 import { readFileSync } from "node:fs";
 import { InvalidArgumentError, Option, type Command } from "commander";
 import { InputError } from "../../errors.js";
-import {
-  SCORE_FUNCTIONS, TextClassificationPipeline, type LabelScore, type ScoreFunction, type TextClassificationInput, type TextPair,
-} from "../../inference/pipelines/text-classification.js";
+import { SCORE_FUNCTIONS, type ScoreFunction } from "../../inference/pipelines/score-functions.js";
+import type { LabelScore, TextClassificationInput, TextPair } from "../../inference/pipelines/text-classification.js";
 import { stdoutLines } from "../output.js";
 import { integer } from "../parse.js";
 import { readTexts } from "../text-inputs.js";
@@ -81,6 +80,7 @@ export async function runTextClassification(
     const name = textNamer(args.length === 0 ? o.file : undefined);
     inputs = texts.map((t, i) => splitPair(t, () => name(i)));
   }
+  const { TextClassificationPipeline } = await import("../../inference/pipelines/text-classification.js");
   const pipeline = await TextClassificationPipeline.load(model, { tokenizer: o.tokenizer, dtype: o.dtype });
   const results = pipeline.run(inputs, { topK: o.topK === "all" ? null : o.topK, functionToApply: o.function, batchSize: o.batchSize });
   return { lines: classificationLines(results, o.json === true), warning: pipeline.warning };

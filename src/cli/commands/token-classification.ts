@@ -6,7 +6,7 @@
  */
 import { Option, type Command } from "commander";
 import { AGGREGATION_STRATEGIES, type AggregationStrategy } from "../../inference/pipelines/entity-aggregation.js";
-import { TokenClassificationPipeline, type EntityGroup, type TokenEntity } from "../../inference/pipelines/token-classification.js";
+import type { EntityGroup, TokenEntity } from "../../inference/pipelines/token-classification.js";
 import { integer } from "../parse.js";
 import { readTexts } from "../text-inputs.js";
 import { required } from "../usage.js";
@@ -55,6 +55,7 @@ export interface TokenClassificationOutput {
 export async function runTokenClassification(args: readonly string[], o: TokenClassificationFlags, stdin?: NodeJS.ReadableStream): Promise<TokenClassificationOutput> {
   const model = required(o.model, "--model <dir>");
   const texts = await readTexts({ args, file: o.file, stdin });
+  const { TokenClassificationPipeline } = await import("../../inference/pipelines/token-classification.js");
   const pipeline = await TokenClassificationPipeline.load(model, { tokenizer: o.tokenizer, dtype: o.dtype });
   const ignoreLabels = o.ignoreLabels === undefined ? undefined : o.ignoreLabels.split(",").map((l) => l.trim()).filter((l) => l !== "");
   const entities = pipeline.run(texts, { aggregation: o.aggregation ?? CLI_AGGREGATION, ignoreLabels, batchSize: o.batchSize });

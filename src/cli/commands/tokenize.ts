@@ -3,9 +3,8 @@
  * (one output line per input line; see src/data/tokenize-jsonl.ts).
  */
 import { Option, type Command } from "commander";
-import { modelMaxLength } from "../../data/model-max-length.js";
-import { encodeRecord, encodingOutput, tokenizeJsonLines, type TokenizeRecordsOptions, type TooLongInput } from "../../data/tokenize-jsonl.js";
-import { loadTokenizer, loadVocabTokenizer, type BertTokenizer, type EncodeOptions, type PaddingStrategy, type TruncationStrategy } from "../../tokenizer/index.js";
+import type { TokenizeRecordsOptions, TooLongInput } from "../../data/tokenize-jsonl.js";
+import type { BertTokenizer, EncodeOptions, PaddingStrategy, TruncationStrategy } from "../../tokenizer/index.js";
 import { stdoutLines } from "../output.js";
 import { integer } from "../parse.js";
 import { UsageError } from "../usage.js";
@@ -23,8 +22,8 @@ interface TokenizeFlags {
 }
 
 async function openTokenizer(o: TokenizeFlags): Promise<BertTokenizer> {
-  if (o.model !== undefined) return loadTokenizer(o.model);
-  if (o.vocab !== undefined) return loadVocabTokenizer(o.vocab, { lowercase: o.cased !== true });
+  if (o.model !== undefined) return (await import("../../tokenizer/index.js")).loadTokenizer(o.model);
+  if (o.vocab !== undefined) return (await import("../../tokenizer/index.js")).loadVocabTokenizer(o.vocab, { lowercase: o.cased !== true });
   throw new UsageError("give --model DIR or --vocab FILE");
 }
 
@@ -82,6 +81,8 @@ export function registerTokenize(program: Command): void {
       if (o.jsonl !== undefined && pair !== undefined) throw new UsageError("with --jsonl, pairs come from each line's \"pair\"; drop the PAIR argument");
       const encode = encodeOptions(o);
       const tokenizer = await openTokenizer(o);
+      const { modelMaxLength } = await import("../../data/model-max-length.js");
+      const { encodeRecord, encodingOutput, tokenizeJsonLines } = await import("../../data/tokenize-jsonl.js");
       const maxLength = modelMaxLength(tokenizer, o.model);
       const source = maxLength?.source ?? "";
       const options: TokenizeRecordsOptions = { encode, returnOverflowing: o.returnOverflowing === true, modelMaxLength: maxLength?.tokens ?? null };

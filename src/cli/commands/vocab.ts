@@ -1,8 +1,6 @@
 /** `bertkit vocab train`: learn a WordPiece vocabulary from text files; writes vocab.txt and tokenizer.json. */
-import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
-import { saveTokenizer, trainWordPieceVocab, type TrainProgress } from "../../tokenizer/index.js";
-import { prepareOutputFolder } from "../../util/output-folder.js";
+import type { TrainProgress } from "../../tokenizer/index.js";
 import { integer } from "../parse.js";
 import { required } from "../usage.js";
 
@@ -15,8 +13,9 @@ interface VocabTrainFlags {
 }
 
 /** A progress bar on stderr when it is a terminal; nothing otherwise (logs and tests stay clean). */
-function progressReporter(): { update: (event: TrainProgress) => void; stop: () => void } {
+async function progressReporter(): Promise<{ update: (event: TrainProgress) => void; stop: () => void }> {
   if (!process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  const { SingleBar } = await import("cli-progress");
   const bar = new SingleBar({ stream: process.stderr, format: "{phase} [{bar}] {percentage}% | {value}/{total}", hideCursor: true });
   let phase: TrainProgress["phase"] | null = null;
   return {
@@ -56,8 +55,11 @@ export function registerVocab(program: Command): void {
     .action(async (o: VocabTrainFlags) => {
       const files = required(o.corpus, "--corpus <files...>");
       const vocabSize = required(o.vocabSize, "--vocab-size <n>");
-      const out = prepareOutputFolder(required(o.out, "--out <dir>"), "--out");
-      const progress = progressReporter();
+      const outPath = required(o.out, "--out <dir>");
+      const { prepareOutputFolder } = await import("../../util/output-folder.js");
+      const { saveTokenizer, trainWordPieceVocab } = await import("../../tokenizer/index.js");
+      const out = prepareOutputFolder(outPath, "--out");
+      const progress = await progressReporter();
       const started = performance.now();
       try {
         const { tokenizer, distinctWords, exhausted } = await trainWordPieceVocab({

@@ -23,6 +23,7 @@ import { CORPUS_FORMATS, type CorpusFormat } from "./documents.js";
 import { maskingVocab } from "./masking.js";
 import { END_OF_DOCUMENT, localTokenBatches } from "./token-batches.js";
 import { prepareOptionsSchema, vocabHash, type PrepareOptions, type ShardManifest } from "./shard-format.js";
+import { PREPARE_DEFAULTS } from "./prepare-defaults.js";
 import { removeEarlierShards, ShardWriter } from "./shard-writer.js";
 
 export interface PrepareProgress {
@@ -33,19 +34,7 @@ export interface PrepareProgress {
   blocks: number;
 }
 
-/** The defaults of `bertkit prepare` (google-research's flags, with dupe_factor 5 instead of 10). */
-export const PREPARE_DEFAULTS = {
-  maxSeqLength: 128,
-  maxPredictions: 20,
-  maskedLmProb: 0.15,
-  shortSeqProb: 0.1,
-  dupeFactor: 5,
-  wholeWordMask: false,
-  seed: 12345,
-  format: "prose" as CorpusFormat,
-  blockTokens: 1 << 24,
-  rowsPerShard: 65_536,
-};
+export { PREPARE_DEFAULTS } from "./prepare-defaults.js";
 
 export interface PrepareShardsOptions extends Partial<Omit<PrepareOptions, "lowercase">> {
   files: readonly string[];

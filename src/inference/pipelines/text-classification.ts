@@ -23,6 +23,7 @@ import type { Encoding } from "../../tokenizer/encoding.js";
 import { loadTokenizer } from "../../tokenizer/model-folder.js";
 import type { BertTokenizer } from "../../tokenizer/tokenizer.js";
 import { inBatches, loadPipelineModel, type PipelineLoadOptions, type PipelineModel } from "./load.js";
+import { SCORE_FUNCTIONS, type ScoreFunction } from "./score-functions.js";
 
 export interface TextPair {
   text: string;
@@ -31,9 +32,7 @@ export interface TextPair {
 
 export type TextClassificationInput = string | TextPair;
 
-export type ScoreFunction = "softmax" | "sigmoid" | "none";
-
-export const SCORE_FUNCTIONS: readonly ScoreFunction[] = ["softmax", "sigmoid", "none"];
+export { SCORE_FUNCTIONS, type ScoreFunction } from "./score-functions.js";
 
 export interface TextClassificationOptions {
   /** How many labels per input, best first (default 1); null: every label. */

@@ -26,6 +26,7 @@ import { linearWarmupDecay } from "../../train/schedule.js";
 import { train, type TrainResult } from "../../train/trainer.js";
 import { writeFileAtomic } from "../../util/atomic-write.js";
 import { BEST_DIR, readBest, saveBest, type BestModel } from "./best-model.js";
+import { FINETUNE_DEFAULTS } from "./defaults.js";
 import type { FinetuneSpec } from "./spec.js";
 
 export interface FinetuneOptions {
@@ -77,7 +78,7 @@ export interface FinetuneResult extends TrainResult {
   examples: { train: number; eval: number | null };
 }
 
-export const FINETUNE_DEFAULTS = { epochs: 3, lr: 5e-5, batchSize: 32, warmupRatio: 0, weightDecay: 0.01, eps: 1e-8 } as const;
+export { FINETUNE_DEFAULTS } from "./defaults.js";
 
 function checkRange(name: string, v: number, min: number, max: number, integer = false): void {
   if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {

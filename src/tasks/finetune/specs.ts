@@ -5,11 +5,11 @@
 import type { Module } from "../../nn/module.js";
 import { classificationSpec, type ClassificationSpecOptions } from "./classification/spec.js";
 import { qaSpec, type QaSpecOptions } from "./qa/spec.js";
-import type { FinetuneSpec, FinetuneTaskName } from "./spec.js";
+import type { FinetuneSpec } from "./spec.js";
+import type { TaskName } from "./task-names.js";
 import { tokenClassificationSpec, type TokenClassificationSpecOptions } from "./token-classification/spec.js";
 
-export type TaskName = FinetuneTaskName;
-export const TASK_NAMES: readonly TaskName[] = ["classification", "qa", "token-classification"];
+export { TASK_NAMES, type TaskName } from "./task-names.js";
 
 /** Any task's spec, with its model, batch and example types forgotten (what `finetune()` needs is generic). */
 export type AnyTaskSpec = FinetuneSpec<Module, unknown, unknown>;
