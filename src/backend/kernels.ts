@@ -253,7 +253,10 @@ export interface Kernels {
     x: FloatArray, gamma: FloatArray, beta: FloatArray, rows: number, cols: number, eps: number,
     out: FloatArray, mean: FloatArray, rstd: FloatArray,
   ): void;
-  /** LayerNorm(x + residual), the post-LN residual block; writes the sum for the backward. */
+  /**
+   * LayerNorm(x + residual), the post-LN residual block; writes the sum for the backward. `sum` may be `out` (no
+   * backward: the sum is normalized in place).
+   */
   addLayerNorm(
     x: FloatArray, residual: FloatArray, gamma: FloatArray, beta: FloatArray, rows: number, cols: number, eps: number,
     out: FloatArray, sum: FloatArray, mean: FloatArray, rstd: FloatArray,

@@ -29,6 +29,11 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
+/** Whether an op on `inputs` will be recorded for a backward pass (an op may then skip what only the backward needs). */
+export function needsGrad(inputs: readonly Tensor[]): boolean {
+  return gradEnabled && inputs.some((t) => t.requiresGrad);
+}
+
 /**
  * Makes `out` the result of a differentiable op on `inputs` when any of them needs a gradient.
  * The backward rule is required: an op without one does not compile.
@@ -37,7 +42,7 @@ export function record(
   out: Tensor, op: string, inputs: Tensor[],
   backward: (gradOut: FloatArray) => (FloatArray | null)[],
 ): Tensor {
-  if (gradEnabled && inputs.some((t) => t.requiresGrad)) {
+  if (needsGrad(inputs)) {
     out.requiresGrad = true;
     out.gradFn = { op, inputs, backward };
   }

@@ -1,7 +1,7 @@
 /** LayerNorm over the last axis with learned scale γ and shift β (both of the last axis' size). */
 import { kernelsFor } from "../../backend/registry.js";
 import { InputError } from "../../errors.js";
-import { record } from "../autograd.js";
+import { needsGrad, record } from "../autograd.js";
 import { fmt, sameShape } from "../shape.js";
 import { trackScratch } from "../scope.js";
 import { allocFloat, allocOutput, Tensor } from "../tensor.js";
@@ -41,8 +41,9 @@ export function addLayerNorm(x: Tensor, residual: Tensor, gamma: Tensor, beta: T
   const kern = kernelsFor(dtype);
   const gd = gamma.floats("addLayerNorm");
   const out = allocOutput(dtype, x.size);
-  const sum = allocOutput(dtype, x.size); // x + residual, for the backward
-  trackScratch(sum);
+  // x + residual, kept for the backward; without one the kernel writes it into `out` and normalizes it there.
+  const sum = needsGrad([x, residual, gamma, beta]) ? allocOutput(dtype, x.size) : out;
+  if (sum !== out) trackScratch(sum);
   const mean = allocFloat(dtype, rows);
   const rstd = allocFloat(dtype, rows);
   kern.addLayerNorm(x.floats("addLayerNorm"), residual.floats("addLayerNorm"), gd, beta.floats("addLayerNorm"), rows, cols, eps, out, sum, mean, rstd);
