@@ -8,6 +8,6 @@ if (process.env.SERVE_THREADS !== undefined) configure({ threads: Number(process
 
 const [model, port] = process.argv.slice(2);
 await serve(
-  { model, host: "127.0.0.1", port: Number(port), maxBatchTokens: 16384, maxWaitMs: Number(process.env.SERVE_WAIT_MS ?? "2"), maxConcurrentRequests: 1024, maxClientBatchSize: 32, bodyLimit: 2_000_000, workers: Number(process.env.SERVE_WORKERS ?? "1") },
+  { model, host: "127.0.0.1", port: Number(port), maxBatchTokens: 16384, maxWaitMs: Number(process.env.SERVE_WAIT_MS ?? "0"), maxConcurrentRequests: 1024, maxClientBatchSize: 32, bodyLimit: 2_000_000, workers: Number(process.env.SERVE_WORKERS ?? "1") },
   (url) => process.stderr.write(`LISTENING ${url}\n`),
 );

@@ -54,7 +54,7 @@ export function registerServe(program: Command): void {
     .option("--host <host>", "address to listen on", "127.0.0.1")
     .option("--port <n>", "port to listen on (0: any free port)", integer(0, 65535), 8080)
     .option("--max-batch-tokens <n>", "tokens per batch of concurrent requests", integer(1), 16384)
-    .option("--max-wait-ms <n>", "how long an idle server waits for more requests to batch", integer(0, 10_000), 2)
+    .option("--max-wait-ms <n>", "how long an idle server waits for more requests to batch (0: those already received)", integer(0, 10_000), 0)
     .option("--max-concurrent-requests <n>", "requests queued or running before answering 429", integer(1), 512)
     .option("--max-client-batch-size <n>", "inputs per request", integer(1), 32)
     .option("--body-limit <bytes>", "largest request body (413 above it)", integer(1), 2_000_000)
