@@ -23,19 +23,13 @@ import { Rng } from "../../src/tensor/random.js";
 import { loadTokenizer } from "../../src/tokenizer/model-folder.js";
 import { embeddingAgreement, type EmbeddingAgreement } from "./embedding-agreement.js";
 import { maskedAgreement, type MaskedAgreement, maskSentences } from "./masked-agreement.js";
+import { COMMON_OPTIONS, count } from "./cli-options.js";
 import { heldOutSentences } from "./sentences.js";
 import { taskAgreement, type TaskAgreement } from "./task-agreement.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const MASK_RATE = 0.15;
 const MAX_LENGTH = 128;
-
-function count(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InputError(`--${name} must be a non-negative integer, got "${value}"`);
-  return n;
-}
 
 function pair(a: string | undefined, b: string | undefined, names: [string, string]): [string, string] | null {
   if (a === undefined && b === undefined) return null;
@@ -91,13 +85,8 @@ async function main(): Promise<void> {
   const { values: o } = parseArgs({
     args: process.argv.slice(2).filter((a) => a !== "--"),
     options: {
-      model: { type: "string", default: "../shared/models/gutenberg-mini" },
-      dtype: { type: "string", default: "int8" },
-      text: { type: "string", default: "../shared/data/pretrain/wikitext-2/wiki.test.tokens" },
-      masks: { type: "string" }, sentences: { type: "string" }, seed: { type: "string" },
-      "batch-size": { type: "string" }, threads: { type: "string" },
+      ...COMMON_OPTIONS,
       out: { type: "string", default: join(ROOT, "bench", "out", "quantization-accuracy.json") },
-      classifier: { type: "string" }, "classifier-data": { type: "string" },
       ner: { type: "string" }, "ner-data": { type: "string" },
     },
   });

@@ -25,6 +25,7 @@ import { Rng } from "../../src/tensor/random.js";
 import { loadTokenizer } from "../../src/tokenizer/model-folder.js";
 import { compareSentenceVectors, sentenceVectorsOf, type SentenceVectors } from "./embedding-agreement.js";
 import { compareMaskedScores, maskedScores, maskSentences, type PositionScores } from "./masked-agreement.js";
+import { COMMON_OPTIONS, count } from "./cli-options.js";
 import { heldOutSentences } from "./sentences.js";
 import { type TaskMetrics, taskEvaluator } from "./task-agreement.js";
 
@@ -56,13 +57,6 @@ interface Row extends Unit, Gaps {
   /** Share of the all-low gap closed, per measure (%). */
   closed: { top1: number; logProb: number; meanPooled: number; cls: number };
   seconds: number;
-}
-
-function count(name: string, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InputError(`--${name} must be a non-negative integer, got "${value}"`);
-  return n;
 }
 
 /** The units of a masked LM's Linear layers: each layer, each kind across the layers, each whole encoder layer. */
@@ -111,12 +105,8 @@ async function main(): Promise<void> {
   const { values: o } = parseArgs({
     args: process.argv.slice(2).filter((a) => a !== "--"),
     options: {
-      model: { type: "string", default: "../shared/models/gutenberg-mini" },
-      dtype: { type: "string", default: "int8" },
-      text: { type: "string", default: "../shared/data/pretrain/wikitext-2/wiki.test.tokens" },
-      masks: { type: "string" }, sentences: { type: "string" }, seed: { type: "string" },
-      "batch-size": { type: "string" }, threads: { type: "string" }, out: { type: "string" },
-      classifier: { type: "string" }, "classifier-data": { type: "string" },
+      ...COMMON_OPTIONS,
+      out: { type: "string" },
     },
   });
   const dtype = o.dtype;
