@@ -7,7 +7,7 @@ export type { Kernels, FloatArray, GemmArgs, GemmEpilogue, PackedB, BroadcastArg
 export { referenceKernels } from "./backend/reference/index.js";
 export { setBackend, activeBackend, withBackend, kernelsFor } from "./backend/registry.js";
 // Nothing is chosen at import: configure() sets backend and threads; BERTKIT_BACKEND/BERTKIT_THREADS are the defaults.
-export { configure, configuration, BACKEND_CHOICES } from "./backend/configure.js";
+export { configure, configuration, parkComputeThreads, BACKEND_CHOICES } from "./backend/configure.js";
 export type { BackendChoice, Configuration, ConfigureOptions } from "./backend/configure.js";
 export { loadNativeBackend } from "./backend/native/index.js";
 export * from "./tensor/index.js";

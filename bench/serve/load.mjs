@@ -1,9 +1,11 @@
 // Load figures for `bertkit serve` (issue 13): autocannon against POST /embed at concurrency 1, 8 and 32 —
 // throughput and p50/p99 latency — and, in the same run, the node:http + onnxruntime-node peer
 // (ort-server.mjs) on the ONNX export of the same weights. Prints a Markdown table with the date and machine.
+// Both servers run throughout and take turns, cell by cell, `--repeats` times (the order alternating), so that
+// drifts of a shared VM fall on both; the table gives each cell's median and the median of the paired ratios.
 //
 //   npx tsc -p tsconfig.build.json
-//   node bench/serve/load.mjs --model DIR [--onnx DIR/model.onnx] [--seconds 10] [--threads N] [--connections 1,8,32]
+//   node bench/serve/load.mjs --model DIR [--onnx DIR/model.onnx] [--seconds 10] [--repeats 3] [--threads N] [--connections 1,8,32]
 //
 // The ONNX export needs PyTorch: `python bench/peers/torch_bert.py export --model DIR --out DIR/model.onnx`.
 // Without --onnx (or the file) only bertkit is measured. SERVE_WORKERS=n sets bertkit serve's --workers (default 1).
@@ -20,11 +22,13 @@ const { values } = parseArgs({
     model: { type: "string", default: join(HERE, "..", "..", "..", "shared", "models", "gutenberg-mini") },
     onnx: { type: "string" },
     seconds: { type: "string", default: "10" },
+    repeats: { type: "string", default: "3" },
     threads: { type: "string", default: String(cpus().length) },
     connections: { type: "string", default: "1,8,32" },
   },
 });
 const seconds = Number(values.seconds);
+const repeats = Number(values.repeats);
 const connections = values.connections.split(",").map(Number);
 const onnx = values.onnx ?? join(values.model, "model.onnx");
 
@@ -54,24 +58,50 @@ async function measure(url, c) {
   return { rps: ok / result.duration, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors };
 }
 
-const rows = [];
+const median = (xs) => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length % 2 === 1 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
 const servers = [["bertkit serve", "bertkit-server.mjs", [values.model, "18080"], { BERTKIT_THREADS: values.threads }]];
 if (existsSync(onnx)) servers.push(["node:http + onnxruntime-node", "ort-server.mjs", [values.model, onnx, "18081", values.threads], {}]);
 else process.stderr.write(`no ONNX export at ${onnx}: measuring bertkit only (see the header for the export command)\n`);
-for (const [name, script, args, env] of servers) {
-  const server = await start(script, args, env);
-  await measure(server.url, 1); // warm-up
-  for (const c of connections) rows.push({ name, c, ...(await measure(server.url, c)) });
-  server.stop();
+const running = [];
+for (const [name, script, args, env] of servers) running.push({ name, ...(await start(script, args, env)) });
+for (const server of running) await measure(server.url, 1); // warm-up
+const runs = []; // { name, c, repeat, rps, p50, p99, errors }
+for (const c of connections) {
+  for (let repeat = 0; repeat < repeats; repeat++) {
+    const order = repeat % 2 === 0 ? running : [...running].reverse();
+    for (const server of order) {
+      const run = { name: server.name, c, repeat, ...(await measure(server.url, c)) };
+      process.stderr.write(`${run.name} c=${c} #${repeat + 1}: ${run.rps.toFixed(1)} req/s, p99 ${run.p99} ms\n`);
+      runs.push(run);
+    }
+  }
+}
+for (const server of running) server.stop();
+const rows = [];
+for (const c of connections) {
+  for (const { name } of running) {
+    const cell = runs.filter((r) => r.name === name && r.c === c);
+    rows.push({ name, c, rps: median(cell.map((r) => r.rps)), p50: median(cell.map((r) => r.p50)), p99: median(cell.map((r) => r.p99)), errors: cell.reduce((n, r) => n + r.errors, 0) });
+  }
 }
 
 const date = new Date().toISOString().slice(0, 10);
-console.log(`POST /embed, one ~15-word sentence per request, ${seconds} s per cell, ${values.threads} threads — ${date}, ${cpus()[0]?.model ?? "?"} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, model ${values.model}\n`);
+console.log(`POST /embed, one ~15-word sentence per request, ${seconds} s per cell, medians of ${repeats} turns, ${values.threads} threads — ${date}, ${cpus()[0]?.model ?? "?"} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, model ${values.model}\n`);
 console.log("| server | concurrency | requests/s | p50 ms | p99 ms | errors |");
 console.log("|---|---:|---:|---:|---:|---:|");
 for (const r of rows) console.log(`| ${r.name} | ${r.c} | ${r.rps.toFixed(1)} | ${r.p50} | ${r.p99} | ${r.errors} |`);
-for (const c of connections) {
-  const ours = rows.find((r) => r.name === "bertkit serve" && r.c === c);
-  const peer = rows.find((r) => r.name !== "bertkit serve" && r.c === c);
-  if (ours && peer) console.log(`\nconcurrency ${c}: bertkit ÷ peer throughput ${(ours.rps / peer.rps).toFixed(2)}×, p99 ${ours.p99} vs ${peer.p99} ms`);
+if (running.length === 2) {
+  for (const c of connections) {
+    const ratios = [];
+    for (let repeat = 0; repeat < repeats; repeat++) {
+      const [ours, peer] = running.map((s) => runs.find((r) => r.name === s.name && r.c === c && r.repeat === repeat));
+      ratios.push(ours.rps / peer.rps);
+    }
+    const ours = rows.find((r) => r.name === running[0].name && r.c === c);
+    const peer = rows.find((r) => r.name === running[1].name && r.c === c);
+    console.log(`\nconcurrency ${c}: bertkit ÷ peer throughput ${median(ratios).toFixed(2)}× (turns: ${ratios.map((x) => x.toFixed(2)).join(", ")}), p99 ${ours.p99} vs ${peer.p99} ms`);
+  }
 }

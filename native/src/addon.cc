@@ -152,6 +152,12 @@ BERTKIT_BINDING(threads, "(count?: number) => number") {
   a.returnNumber(threadCount());
 }
 
+// Idle compute threads sleep now instead of spinning for the next kernel (a pause is coming).
+BERTKIT_BINDING(parkThreads, "() => void") {
+  (void)a;
+  parkThreads();
+}
+
 }  // namespace bertkit
 
 NAPI_MODULE_INIT() { return bertkit::init(env, exports); }

@@ -50,7 +50,11 @@ class Pool {
 
   int size() const { return static_cast<int>(workers_.size()) + 1; }
 
+  // Idle workers stop spinning and sleep until the next job (see parkThreads).
+  void park() { parked_.store(true, std::memory_order_relaxed); }
+
   void run(int64_t tasks, const std::function<void(int64_t)>& fn) {
+    parked_.store(false, std::memory_order_relaxed);
     generation_.fetch_add(1);  // odd: the job is being rewritten
     while (active_.load() != 0) __builtin_ia32_pause();
     job_ = &fn;
@@ -84,7 +88,7 @@ class Pool {
       const uint64_t g = generation_.load();
       if (ready(g)) return g;
       __builtin_ia32_pause();
-      if ((i & 31) == 31 && std::chrono::steady_clock::now() > deadline) break;
+      if ((i & 31) == 31 && (parked_.load(std::memory_order_relaxed) || std::chrono::steady_clock::now() > deadline)) break;
     }
     std::unique_lock<std::mutex> lock(mutex_);
     wake_.wait(lock, [&] { return ready(generation_.load()); });
@@ -111,6 +115,7 @@ class Pool {
   std::condition_variable wake_;
   std::atomic<uint64_t> generation_{0};
   std::atomic<bool> stop_{false};
+  std::atomic<bool> parked_{false};  // set by park(), cleared by run()
   std::atomic<int> active_{0};
   // The current job, written by run() while the generation is odd and no worker is active.
   const std::function<void(int64_t)>* job_ = nullptr;
@@ -169,6 +174,11 @@ void setThreadCount(int n) {
   }
   threads.store(n);
   setBlasThreads(n);
+}
+
+void parkThreads() {
+  std::lock_guard<std::mutex> lock(runMutex);
+  thePool().park();
 }
 
 void runTasks(int64_t tasks, const std::function<void(int64_t)>& fn) {

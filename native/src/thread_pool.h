@@ -11,6 +11,11 @@ int threadCount();
 // Resizes the pool and OpenBLAS's thread count together.
 void setThreadCount(int threads);
 
+// Tells the idle workers to sleep now instead of spinning for the next job (which otherwise they do for a
+// while after each job, as kernels come in quick succession). For a caller that knows a pause is coming, such as
+// a server between batches, whose other threads need the cores meanwhile. The next job wakes them.
+void parkThreads();
+
 // Runs fn(task) for every task in [0, tasks), spread over the pool; returns when all are done.
 void runTasks(int64_t tasks, const std::function<void(int64_t)>& fn);
 

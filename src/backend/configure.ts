@@ -42,6 +42,7 @@ export interface ConfigureContext {
 
 let noticeShown = false;
 let nativeThreads: ((count?: number) => number) | null = null;
+let nativePark: (() => void) | null = null;
 
 function isBackendChoice(value: string): value is BackendChoice {
   return (BACKEND_CHOICES as readonly string[]).includes(value);
@@ -75,11 +76,13 @@ function checkThreads(threads: number): number {
 function selectKernels(choice: BackendChoice, context: ConfigureContext): Kernels {
   if (choice === "reference") {
     nativeThreads = null;
+    nativePark = null;
     return referenceKernels;
   }
   const native = loadNative(context.addonPath ?? defaultAddonPath());
   if (native.ok) {
     nativeThreads = native.threads;
+    nativePark = native.park;
     return native.kernels;
   }
   const howToBuild = "run `npm rebuild bertkit` (or `npm run build:native` in a bertkit checkout)";
@@ -90,6 +93,7 @@ function selectKernels(choice: BackendChoice, context: ConfigureContext): Kernel
     warn(`bertkit: native backend not built (${native.reason}); using the slower reference backend. To build it, ${howToBuild}.`);
   }
   nativeThreads = null;
+  nativePark = null;
   return referenceKernels;
 }
 
@@ -113,6 +117,16 @@ export function configuration(): Configuration {
   const kernels = activeBackend();
   if (kernels === referenceKernels) return { backend: "reference", threads: 1 };
   return { backend: "native", threads: nativeThreads?.() ?? 1 };
+}
+
+/**
+ * Tells the native backend's idle compute threads to sleep now rather than spin for the next kernel, which they do
+ * for a while after each one (kernels of a forward pass follow each other closely). Call it when a pause is coming
+ * and other threads need the cores meanwhile: a server between batches. The next kernel wakes them. No-op on the
+ * reference backend.
+ */
+export function parkComputeThreads(): void {
+  nativePark?.();
 }
 
 /** Whether a backend has been chosen yet (by `configure()` or by the first computation). */

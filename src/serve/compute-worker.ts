@@ -4,7 +4,7 @@
  * TEI error type, so the client gets the same answer as without workers).
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { configure } from "../backend/configure.js";
+import { configure, parkComputeThreads } from "../backend/configure.js";
 import { BertkitError } from "../errors.js";
 import { ApiError } from "./errors.js";
 import { computations, type LaneName } from "./lanes.js";
@@ -32,6 +32,8 @@ async function start(): Promise<void> {
       const results = (lanes[req.lane as LaneName] as (items: unknown[]) => unknown[])(req.items);
       const buffers = results.filter((r): r is Float32Array => r instanceof Float32Array).map((r) => r.buffer as ArrayBuffer);
       reply({ kind: "result", id: req.id, results }, buffers);
+      // The main thread now answers this batch and parses the next requests: give it the cores.
+      parkComputeThreads();
     } catch (error) {
       reply({
         kind: "error", id: req.id, message: (error as Error).message,

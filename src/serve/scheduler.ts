@@ -11,6 +11,10 @@
  *
  * A lane's `run` maps a batch of items to one result per item, in order (a promise). If a batch of several requests fails
  * with a user error, each request is rerun alone so that one bad request cannot fail the others.
+ *
+ * With `offThread` (batches compute in worker threads), the next batch starts as soon as a batch's results arrive,
+ * before its requests are answered: the worker computes while this thread serializes and writes the answers. On this
+ * thread the next batch waits for the event loop's next turn instead, so that answers and new requests go first.
  */
 import { BertkitError } from "../errors.js";
 import { OverloadedError } from "./errors.js";
@@ -21,6 +25,8 @@ export interface SchedulerOptions {
   maxConcurrentRequests: number;
   /** Batches computing at once (default 1). */
   parallel?: number;
+  /** Batches compute off this thread (a worker pool): start the next one before answering the last. */
+  offThread?: boolean;
 }
 
 /** What the scheduler sees of a lane. */
@@ -29,8 +35,11 @@ interface LaneQueue {
   oldest(): number | undefined;
   waitingTokens(): number;
   waitingRequests(): number;
-  /** Removes the next batch (≥ 1 request, ≤ maxTokens unless one request is larger) and runs it. */
-  runBatch(maxTokens: number, record: (requests: number, tokens: number) => void): Promise<void>;
+  /**
+   * Removes the next batch (≥ 1 request, ≤ maxTokens unless one request is larger) and runs it. Calls `computed`
+   * when its results are in, before answering its requests (not when it failed: failures may rerun requests).
+   */
+  runBatch(maxTokens: number, record: (requests: number, tokens: number) => void, computed: () => void): Promise<void>;
 }
 
 export class Scheduler {
@@ -104,11 +113,16 @@ export class Scheduler {
     };
     for (let lane = this.next(); lane !== null && this.active < (this.options.parallel ?? 1); lane = this.next()) {
       this.active++;
-      void lane.runBatch(this.options.maxBatchTokens, record).finally(() => {
+      let freed = false;
+      const free = (): void => {
+        if (freed) return;
+        freed = true;
         this.active--;
-        // Let the event loop accept connections and parse requests before the next batch.
-        setImmediate(() => this.pump());
-      });
+        // Off this thread, the next batch starts now; on it, the event loop first accepts connections and parses requests.
+        if (this.options.offThread === true) this.pump();
+        else setImmediate(() => this.pump());
+      };
+      void lane.runBatch(this.options.maxBatchTokens, record, free).finally(free);
     }
   }
 
@@ -166,7 +180,7 @@ export class Lane<I, O> implements LaneQueue {
     return this.jobs.length;
   }
 
-  async runBatch(maxTokens: number, record: (requests: number, tokens: number) => void): Promise<void> {
+  async runBatch(maxTokens: number, record: (requests: number, tokens: number) => void, computed: () => void): Promise<void> {
     const batch: Job<I, O>[] = [];
     let tokens = 0;
     while (this.jobs.length > 0 && (batch.length === 0 || tokens + this.jobs[0].tokens <= maxTokens)) {
@@ -178,6 +192,7 @@ export class Lane<I, O> implements LaneQueue {
     record(batch.length, tokens);
     try {
       const results = await this.run(batch.flatMap((job) => job.items));
+      computed();
       let at = 0;
       for (const job of batch) {
         job.resolve(results.slice(at, at + job.items.length));

@@ -75,7 +75,7 @@ export function buildServer(model: ServedModel, options: ServeOptions = {}): Ser
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: true } },
   });
   const pool = options.pool;
-  const scheduler = new Scheduler({ maxBatchTokens, maxWaitMs: options.maxWaitMs ?? 0, maxConcurrentRequests, parallel: pool?.size ?? 1 });
+  const scheduler = new Scheduler({ maxBatchTokens, maxWaitMs: options.maxWaitMs ?? 0, maxConcurrentRequests, parallel: pool?.size ?? 1, offThread: pool !== undefined });
   const metrics = serveMetrics(() => scheduler.queueSize, () => scheduler.inFlight);
   scheduler.onBatch((requests, tokens) => {
     metrics.batchSize.observe(requests);

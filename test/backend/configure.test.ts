@@ -1,9 +1,11 @@
 /** configure(): explicit backend and threads, environment defaults validated, the fallback notice, no import-time choice. */
 import { spawnSync } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { configuration, configure } from "../../src/backend/configure.js";
+import { configuration, configure, parkComputeThreads } from "../../src/backend/configure.js";
 import { loadNative } from "../../src/backend/native/index.js";
 import { activeBackend, setBackend } from "../../src/backend/registry.js";
+import { matmul } from "../../src/tensor/ops/matmul.js";
+import { tensor } from "../../src/tensor/tensor.js";
 
 const initial = activeBackend();
 const nativeBuilt = loadNative().ok;
@@ -46,6 +48,27 @@ describe("configure", () => {
     expect(configuration()).toEqual({ backend: "native", threads: 1 });
     expect(configure({}, { env: { BERTKIT_THREADS: "1" } }).threads).toBe(1);
     expect(configure({}, { env: {} })).toEqual(before);
+  });
+});
+
+describe("parkComputeThreads", () => {
+  it.skipIf(!nativeBuilt)("lets idle compute threads sleep; the next kernel wakes them and computes the same", () => {
+    configure({ backend: "native", threads: 2 });
+    // Large enough to be split over both threads: (96, 256) · (256, 256).
+    const a = tensor(Float32Array.from({ length: 96 * 256 }, (_, i) => Math.sin(i)), [96, 256]);
+    const b = tensor(Float32Array.from({ length: 256 * 256 }, (_, i) => Math.cos(i)), [256, 256]);
+    const before = matmul(a, b).floats("test");
+    for (let i = 0; i < 20; i++) {
+      parkComputeThreads();
+      expect(matmul(a, b).floats("test")).toEqual(before);
+    }
+    configure();
+  });
+
+  it("is a no-op on the reference backend", () => {
+    configure({ backend: "reference" });
+    expect(() => parkComputeThreads()).not.toThrow();
+    configure();
   });
 });
 

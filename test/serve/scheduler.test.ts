@@ -68,4 +68,33 @@ describe("Scheduler", () => {
     expect(batches[0]).toEqual([1, -1, 3]); // batched first, then rerun one by one
     expect(batches.slice(1)).toEqual([[1], [-1], [3]]);
   });
+
+  it.each([
+    [true, ["start 1", "start 2", "answer 1", "answer 2"]],
+    [false, ["start 1", "answer 1", "start 2", "answer 2"]],
+  ])("offThread %s: the next batch starts before the last one's requests are answered only off this thread", async (offThread, expected) => {
+    const s = new Scheduler({ ...options, maxWaitMs: 0, offThread });
+    const events: string[] = [];
+    let batch = 0;
+    const lane = s.lane(async (items: number[]) => {
+      events.push(`start ${++batch}`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return items;
+    });
+    const first = lane.submit([1], 1).then(() => events.push("answer 1"));
+    await new Promise((resolve) => setImmediate(resolve)); // batch 1 is computing
+    const second = lane.submit([2], 1).then(() => events.push("answer 2"));
+    await Promise.all([first, second]);
+    expect(events).toEqual(expected);
+  });
+
+  it("a failed batch is rerun request by request before the next batch starts, also off this thread", async () => {
+    const s = new Scheduler({ ...options, maxWaitMs: 0, offThread: true });
+    const { batches, submit } = recordingLane(s, 1);
+    const failing = Promise.allSettled([submit(1), submit(-1)]);
+    await new Promise((resolve) => setImmediate(resolve));
+    const next = submit(3);
+    await Promise.all([failing, next]);
+    expect(batches).toEqual([[1, -1], [1], [-1], [3]]);
+  });
 });

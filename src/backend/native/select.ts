@@ -8,7 +8,14 @@ import { createNativeKernels } from "./kernels.js";
 
 /** The native backend (loaded from `path` once), or why it is unavailable. */
 export type NativeLoad =
-  | { ok: true; kernels: Kernels; /** Returns the thread count; with an argument, sets it first. */ threads: (count?: number) => number }
+  | {
+      ok: true;
+      kernels: Kernels;
+      /** Returns the thread count; with an argument, sets it first. */
+      threads: (count?: number) => number;
+      /** Idle compute threads sleep now instead of spinning for the next kernel. */
+      park: () => void;
+    }
   | { ok: false; reason: string };
 
 const loads = new Map<string, NativeLoad>();
@@ -18,7 +25,7 @@ export function loadNative(path: string = defaultAddonPath()): NativeLoad {
   if (result === undefined) {
     const addon: AddonLoad = loadAddon(path);
     result = addon.ok
-      ? { ok: true, kernels: createNativeKernels(addon.addon), threads: (count) => addon.addon.threads(count) }
+      ? { ok: true, kernels: createNativeKernels(addon.addon), threads: (count) => addon.addon.threads(count), park: () => addon.addon.parkThreads() }
       : addon;
     loads.set(path, result);
   }

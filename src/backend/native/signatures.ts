@@ -110,6 +110,8 @@ export const SIGNATURES = {
   ),
   /** Returns the thread count; with an argument, sets it first (kernels and OpenBLAS together). */
   threads: fn("number", "count?: number"),
+  /** Idle compute threads sleep now instead of spinning for the next kernel (a pause is coming). */
+  parkThreads: fn("void"),
 };
 
 export type AddonFunctionName = keyof typeof SIGNATURES;
