@@ -3,7 +3,7 @@
  * Shape legend: B batch, T tokens, C hidden size, H heads.
  */
 import { Linear } from "../nn/linear.js";
-import { runLayers } from "../nn/layer-stack.js";
+import { releasingIntermediates, runLayers } from "../nn/layer-stack.js";
 import { Module } from "../nn/module.js";
 import { type AttentionMask, attentionMask, packTokens, unpackTokens } from "../tensor/attention-mask.js";
 import { reshape, slice } from "../tensor/ops/layout.js";
@@ -13,6 +13,7 @@ import type { BertConfig } from "./config.js";
 import { BertEmbeddings } from "./embeddings.js";
 import type { LayerOutput } from "./attention.js";
 import { BertLayer } from "./layer.js";
+import { inSequenceGroups, sequencesPerGroup } from "./sequence-groups.js";
 
 /** What every BERT forward pass takes. */
 export interface BertInputs {
@@ -90,11 +91,19 @@ export class BertModel extends Module {
   }
 
   forward(inputs: BertInputs, taps: ForwardTaps = {}): BertModelOutput {
-    const x = this.embeddings.forward(inputs.inputIds, inputs.tokenTypeIds ?? null); // (B, T, C)
+    // In inference a batch runs in groups of sequences (src/bert/sequence-groups.ts), unless taps want every layer.
+    const whole = taps.hiddenStates !== undefined || taps.attentions !== undefined;
+    const perGroup = whole ? Infinity : sequencesPerGroup(inputs.inputIds.shape[1] ?? 1, this.config.intermediate_size);
+    const lastHiddenState = inSequenceGroups(inputs, perGroup, (part) => this.encode(part, taps)); // (B, T, C)
+    return { lastHiddenState, poolerOutput: this.pooler === null ? null : this.pooler.forward(lastHiddenState) };
+  }
+
+  /** Embeddings and encoder: the last hidden state (B, T, C). */
+  private encode(inputs: BertInputs, taps: ForwardTaps): Tensor {
+    const x = releasingIntermediates(() => this.embeddings.forward(inputs.inputIds, inputs.tokenTypeIds ?? null)); // (B, T, C)
     const [b, t] = inputs.inputIds.shape;
     const mask = attentionMask(inputs.attentionMask ?? null, b, t, { causal: inputs.causal });
     // With padding the layers run on the real tokens only, (N, C); the result is re-padded with zeros.
-    const lastHiddenState = unpackTokens(this.encoder.forward(packTokens(x, mask), mask, taps), mask); // (B, T, C)
-    return { lastHiddenState, poolerOutput: this.pooler === null ? null : this.pooler.forward(lastHiddenState) };
+    return unpackTokens(this.encoder.forward(packTokens(x, mask), mask, taps), mask);
   }
 }

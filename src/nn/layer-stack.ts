@@ -38,3 +38,11 @@ export function runLayers<L, S extends Tensor | object>(
   });
   return state;
 }
+
+/**
+ * `fn()`, whose intermediates are released as soon as it returns when autograd is off (only the tensors of its
+ * result survive) — for a block outside the layer stack, such as the embeddings' sums before their LayerNorm.
+ */
+export function releasingIntermediates<S extends Tensor | object>(fn: () => S): S {
+  return isGradEnabled() ? fn() : scope(fn, tensorsIn);
+}

@@ -6,11 +6,18 @@
 import { InputError } from "../errors.js";
 
 export class Rng {
+  // The state words as int32 (the xoshiro steps are all ToInt32 operations, so the bits are the same as with
+  // uint32): V8 keeps int32 fields as small integers, whereas uint32 values past 2³¹ are doubles, which these
+  // fields stored in fresh heap boxes — 32 bytes of garbage per normal, a 2.3× slower draw, and a young
+  // generation grown by ~25 MiB of peak memory while BERT-base draws its 110 M initial weights.
   private s0: number;
   private s1: number;
   private s2: number;
   private s3: number;
-  private spare: number | null = null;
+  // The cached second normal value, a number beside a flag rather than `number | null`: a field that also holds
+  // null keeps each new double in a fresh heap box, where a number-only field is updated in place.
+  private spare = 0;
+  private hasSpare = false;
 
   constructor(seed: number) {
     // Expand the seed with splitmix32 so that nearby seeds give unrelated streams.
@@ -22,10 +29,10 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
+    this.s0 = next() | 0;
+    this.s1 = next() | 0;
+    this.s2 = next() | 0;
+    this.s3 = next() | 0;
   }
 
   /**
@@ -33,15 +40,19 @@ export class Rng {
    * value when there is one. `Rng.fromState(rng.state())` continues the stream exactly where `rng` is.
    */
   state(): number[] {
-    const words = [this.s0, this.s1, this.s2, this.s3];
-    return this.spare === null ? words : [...words, this.spare];
+    const words = [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
+    return this.hasSpare ? [...words, this.spare] : words;
   }
 
   /** Puts this generator back to a state from `state()` (in place: every holder of it continues from there). */
   restore(state: readonly number[]): this {
     checkState(state);
-    [this.s0, this.s1, this.s2, this.s3] = state;
-    this.spare = state.length === 5 ? state[4] : null;
+    this.s0 = state[0] | 0;
+    this.s1 = state[1] | 0;
+    this.s2 = state[2] | 0;
+    this.s3 = state[3] | 0;
+    this.hasSpare = state.length === 5;
+    this.spare = this.hasSpare ? state[4] : 0;
     return this;
   }
 
@@ -53,16 +64,13 @@ export class Rng {
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
-    const t = (this.s1 << 9) >>> 0;
+    const t = this.s1 << 9;
     this.s2 ^= this.s0;
     this.s3 ^= this.s1;
     this.s1 ^= this.s2;
     this.s0 ^= this.s3;
     this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    this.s0 >>>= 0;
-    this.s1 >>>= 0;
-    this.s2 >>>= 0;
+    this.s3 = (this.s3 << 11) | (this.s3 >>> 21);
     return result;
   }
 
@@ -78,16 +86,16 @@ export class Rng {
 
   /** Standard normal (Box–Muller, caching the second value). */
   normal(): number {
-    if (this.spare !== null) {
-      const v = this.spare;
-      this.spare = null;
-      return v;
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      return this.spare;
     }
     let u = 0;
     while (u === 0) u = this.uniform();
     const v = this.uniform();
     const r = Math.sqrt(-2 * Math.log(u));
     this.spare = r * Math.sin(2 * Math.PI * v);
+    this.hasSpare = true;
     return r * Math.cos(2 * Math.PI * v);
   }
 
@@ -98,13 +106,13 @@ export class Rng {
    */
   skipNormals(count: number): void {
     let left = count;
-    if (left > 0 && this.spare !== null) {
-      this.spare = null;
+    if (left > 0 && this.hasSpare) {
+      this.hasSpare = false;
       left--;
     }
     // nextUint32's state steps on int32 locals (loading BERT-base skips 110 M normals). Its output is 0 exactly
     // when s1 is 0 before the step (×5, rotate, ×9 are bijections), which is when normal() redraws u.
-    let s0 = this.s0 | 0, s1 = this.s1 | 0, s2 = this.s2 | 0, s3 = this.s3 | 0;
+    let s0 = this.s0, s1 = this.s1, s2 = this.s2, s3 = this.s3;
     for (; left >= 2; left -= 2) {
       for (let draws = 0; draws < 2; draws++) {
         let redraw: boolean;
@@ -120,10 +128,10 @@ export class Rng {
         } while (redraw);
       }
     }
-    this.s0 = s0 >>> 0;
-    this.s1 = s1 >>> 0;
-    this.s2 = s2 >>> 0;
-    this.s3 = s3 >>> 0;
+    this.s0 = s0;
+    this.s1 = s1;
+    this.s2 = s2;
+    this.s3 = s3;
     if (left === 1) this.normal();
   }
 
