@@ -13,7 +13,7 @@ import type { BertConfig } from "./config.js";
 import { BertEmbeddings } from "./embeddings.js";
 import type { LayerOutput } from "./attention.js";
 import { BertLayer } from "./layer.js";
-import { inSequenceGroups, sequencesPerGroup } from "./sequence-groups.js";
+import { inSequenceGroups, sequencesPerGroup } from "../nn/sequence-groups.js";
 
 /** What every BERT forward pass takes. */
 export interface BertInputs {
@@ -91,7 +91,7 @@ export class BertModel extends Module {
   }
 
   forward(inputs: BertInputs, taps: ForwardTaps = {}): BertModelOutput {
-    // In inference a batch runs in groups of sequences (src/bert/sequence-groups.ts), unless taps want every layer.
+    // In inference a batch runs in groups of sequences (src/nn/sequence-groups.ts), unless taps want every layer.
     const whole = taps.hiddenStates !== undefined || taps.attentions !== undefined;
     const perGroup = whole ? Infinity : sequencesPerGroup(inputs.inputIds.shape[1] ?? 1, this.config.intermediate_size);
     const lastHiddenState = inSequenceGroups(inputs, perGroup, (part) => this.encode(part, taps)); // (B, T, C)

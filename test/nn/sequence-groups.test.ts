@@ -1,5 +1,5 @@
 /**
- * Inference in groups of sequences (src/bert/sequence-groups.ts): the grouped result equals the whole batch's,
+ * Inference in groups of sequences (src/nn/sequence-groups.ts): the grouped result equals the whole batch's,
  * with padding, segment ids and a causal mask, in float32 and int8, on both backends; how many sequences a group
  * holds; and that autograd, taps and inputs that do not line up run whole.
  */
@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { withBackend } from "../../src/backend/registry.js";
 import { createLowPrecisionModel, prepackLowPrecision } from "../../src/bert/low-precision.js";
 import { type BertInputs, BertModel } from "../../src/bert/model.js";
-import { GROUP_BYTES, inSequenceGroups, sequencesPerGroup } from "../../src/bert/sequence-groups.js";
+import { GROUP_BYTES, inSequenceGroups, sequencesPerGroup } from "../../src/nn/sequence-groups.js";
 import { manualSeed } from "../../src/nn/random-state.js";
 import { noGrad } from "../../src/tensor/autograd.js";
 import { Rng } from "../../src/tensor/random.js";
