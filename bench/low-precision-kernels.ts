@@ -7,7 +7,7 @@
  * host's slow spells last seconds; see bench/kernels.ts), keeping each one's fastest call per round; a row
  * reports each engine's best and the median over rounds of int8/fp32 and bf16/fp32.
  * Writes bench/out/low-precision-kernels.json and prints a table.
- * Run: npx vite-node bench/low-precision-kernels.ts [--threads N] [--rounds N]
+ * Run: npx vite-node bench/low-precision-kernels.ts [--threads N] [--rounds N] [--rows 128,256,1024]
  *      (after npm run build:native; BERTKIT_INT8 / BERTKIT_BF16 select the other kernels)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -25,6 +25,10 @@ const option = (name: string, fallback: number): number => {
   return i >= 0 ? Number(args[i + 1]) : fallback;
 };
 const ROUNDS = option("--rounds", 7);
+const rowsAt = args.indexOf("--rows");
+/** The M values measured: `--rows 128,256,1024` (default 128 and 1,024). */
+const ROWS = (rowsAt >= 0 ? args[rowsAt + 1] ?? "" : "128,1024").split(",").map(Number);
+if (!ROWS.every((m) => Number.isInteger(m) && m > 0)) throw new Error(`--rows wants positive integers separated by commas, got ${args[rowsAt + 1]}`);
 const CALLS = 3;
 const SETTLE_MS = 20;
 
@@ -46,7 +50,7 @@ interface Row { shape: string; fp32: number; int8: number; bf16: number; int8Rat
 const rows: Row[] = [];
 const LINEARS: [number, number][] = [[768, 2304], [768, 768], [768, 3072], [3072, 768]];
 
-for (const m of [128, 1024]) {
+for (const m of ROWS) {
   for (const [k, n] of LINEARS) {
     const activation: UnaryOp = n === 3072 ? "gelu" : "identity";
     const w = random(n * k, 0.1);
