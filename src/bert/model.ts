@@ -5,6 +5,7 @@
 import { Linear } from "../nn/linear.js";
 import { releasingIntermediates, runLayers } from "../nn/layer-stack.js";
 import { Module } from "../nn/module.js";
+import { inSequenceGroups, sequencesPerGroup } from "../nn/sequence-groups.js";
 import { type AttentionMask, attentionMask, packTokens, unpackTokens } from "../tensor/attention-mask.js";
 import { reshape, slice } from "../tensor/ops/layout.js";
 import { tanh } from "../tensor/ops/unary.js";
@@ -13,7 +14,6 @@ import type { BertConfig } from "./config.js";
 import { BertEmbeddings } from "./embeddings.js";
 import type { LayerOutput } from "./attention.js";
 import { BertLayer } from "./layer.js";
-import { inSequenceGroups, sequencesPerGroup } from "../nn/sequence-groups.js";
 
 /** What every BERT forward pass takes. */
 export interface BertInputs {

@@ -17,19 +17,12 @@ export function quantizeInt8(w: Float32Array, n: number, k: number): Int8Weight 
   if (w.length !== n * k) throw new RangeError(`quantizeInt8: ${w.length} values for a ${n}×${k} weight`);
   const values = new Int8Array(n * k);
   const scales = new Float32Array(n);
-  // Plain comparisons rather than Math.max/abs/min: a loop over BERT-base's 85 M weights should make no garbage.
   for (let j = 0; j < n; j++) {
     let max = 0;
-    for (let t = j * k; t < (j + 1) * k; t++) {
-      const a = w[t] < 0 ? -w[t] : w[t];
-      if (a > max) max = a;
-    }
+    for (let t = 0; t < k; t++) max = Math.max(max, Math.abs(w[j * k + t]));
     const scale = max > 0 ? f(max / 127) : 1;
     scales[j] = scale;
-    for (let t = j * k; t < (j + 1) * k; t++) {
-      const q = roundHalfEven(f(w[t] / scale));
-      values[t] = q > 127 ? 127 : q < -127 ? -127 : q;
-    }
+    for (let t = 0; t < k; t++) values[j * k + t] = Math.min(127, Math.max(-127, roundHalfEven(f(w[j * k + t] / scale))));
   }
   return { n, k, values, scales };
 }
