@@ -1,6 +1,7 @@
 /**
  * A/B of two builds of the native addon in one process: `npm run bench:ab -- OLD.node NEW.node [SIZE B T SECONDS]`
- * (defaults: mini 1 128 20). Both addons are loaded side by side (each with its own thread pool and its own
+ * (defaults: mini 1 128 20; `--dtype int8|bf16` runs the Linear layers in low precision, packed once and read by both
+ * builds, so keep the packed layout unchanged between them). Both addons are loaded side by side (each with its own thread pool and its own
  * packed weights), and forward passes of one model on the same batch alternate between them, a few at a time.
  * On this shared machine the host's slow spells last seconds; steps a few milliseconds apart see the same
  * machine, so the median of the per-pair time ratios shows a change of a few percent that separate runs cannot.
@@ -12,6 +13,7 @@ import { setBackend } from "../src/backend/registry.js";
 import { loadAddon } from "../src/backend/native/addon.js";
 import { createNativeKernels } from "../src/backend/native/kernels.js";
 import { presetConfig, type PresetName } from "../src/bert/config.js";
+import { createLowPrecisionModel, isModelDType, type ModelDType, prepackLowPrecision } from "../src/bert/low-precision.js";
 import { BertModel } from "../src/bert/model.js";
 import { syntheticBatch } from "../src/perf/throughput.js";
 import { noGrad } from "../src/tensor/autograd.js";
@@ -19,6 +21,10 @@ import { Rng } from "../src/tensor/random.js";
 import { scope } from "../src/tensor/scope.js";
 
 const args = process.argv.slice(2).filter((a) => a !== "--");
+const dtypeAt = args.indexOf("--dtype");
+const dtypeArg = dtypeAt >= 0 ? args.splice(dtypeAt, 2)[1] ?? "" : "fp32";
+if (!isModelDType(dtypeArg)) throw new Error(`--dtype ${dtypeArg}: use fp32, bf16 or int8`);
+const dtype: ModelDType = dtypeArg;
 const [pathA, pathB, size = "mini", b = "1", t = "128", seconds = "20"] = args;
 if (pathA === undefined || pathB === undefined) {
   throw new Error("usage: npm run bench:ab -- OLD.node NEW.node [SIZE B T SECONDS]");
@@ -31,7 +37,16 @@ const kernels = [pathA, pathB].map((path) => {
 
 const config = presetConfig(size as PresetName);
 setBackend(kernels[0]);
-const model = new BertModel(config).eval();
+/** The model, its low-precision weights packed now (under build A; build B reads the same packed copy). */
+function buildModel(): BertModel {
+  if (dtype === "fp32") return new BertModel(config).eval();
+  const lowPrecision = createLowPrecisionModel("BertModel", config, dtype, { initialize: true });
+  if (!(lowPrecision instanceof BertModel)) throw new Error("internal: BertModel expected");
+  lowPrecision.eval();
+  prepackLowPrecision(lowPrecision);
+  return lowPrecision;
+}
+const model = buildModel();
 const batch = syntheticBatch(config, Number(b), Number(t), Number(t), new Rng(1));
 
 /**
@@ -68,7 +83,7 @@ function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 const fmt = (v: number): string => v.toFixed(3);
-console.log(`${size} B${b}×T${t}, ${ratios.length} pairs`);
+console.log(`${size} ${dtype} B${b}×T${t}, ${ratios.length} pairs`);
 console.log(`A ${pathA}: median ${fmt(quantile(times[0], 0.5))} ms, p10 ${fmt(quantile(times[0], 0.1))} ms`);
 console.log(`B ${pathB}: median ${fmt(quantile(times[1], 0.5))} ms, p10 ${fmt(quantile(times[1], 0.1))} ms`);
 console.log(`speed B ÷ A: median of pair ratios ${fmt(quantile(ratios, 0.5))} (quartiles ${fmt(quantile(ratios, 0.25))}–${fmt(quantile(ratios, 0.75))})`);
