@@ -209,11 +209,14 @@ export interface Kernels {
    */
   packB(b: FloatArray, k: number, n: number, transB: boolean): PackedB | null;
 
-  /** An int8 weight in this backend's layout for `gemmInt8` (done once per weight). */
+  /**
+   * An int8 weight in this backend's layout for `gemmInt8` (done once per weight). It copies `w.values` (the caller
+   * may reuse that array afterwards: low-precision-weight.ts packs from a shared scratch) and may keep `w.scales`.
+   */
   packInt8(w: Int8Weight): PackedInt8;
   /** See `LowPrecisionGemmArgs`: dynamic uint8 activations × int8 weights, int32 accumulation. */
   gemmInt8(args: LowPrecisionGemmArgs<PackedInt8>): void;
-  /** A bf16 weight in this backend's layout for `gemmBf16` (done once per weight). */
+  /** A bf16 weight in this backend's layout for `gemmBf16` (done once per weight); copies `w.bits`, as packInt8 its values. */
   packBf16(w: Bf16Weight): PackedBf16;
   /** See `LowPrecisionGemmArgs`: bf16 activations × bf16 weights, float32 accumulation. */
   gemmBf16(args: LowPrecisionGemmArgs<PackedBf16>): void;

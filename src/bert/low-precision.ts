@@ -9,7 +9,7 @@
 import { InputError } from "../errors.js";
 import { buildWithLowPrecisionLinears, Linear } from "../nn/linear.js";
 import type { Module } from "../nn/module.js";
-import type { LowPrecisionDType, LowPrecisionWeight } from "../tensor/low-precision-weight.js";
+import { type LowPrecisionDType, type LowPrecisionWeight, releasePackingScratch } from "../tensor/low-precision-weight.js";
 import { lowPrecisionConcatenation } from "../tensor/packed-weights.js";
 import { BertSelfAttention } from "./attention.js";
 import { type AnyBertModel, type ArchitectureName, createModel } from "./architectures.js";
@@ -163,6 +163,7 @@ export function lowPrecisionPacker(model: Module): { loaded(layer: Linear): void
     },
     finish() {
       for (const group of new Set(groups.values())) packGroup(group);
+      releasePackingScratch();
     },
   };
 }

@@ -12,7 +12,7 @@ import { linear } from "../tensor/ops/linear.js";
 import { linearLowPrecision } from "../tensor/ops/linear-low-precision.js";
 import { forgetPacked } from "../tensor/packed-weights.js";
 import type { UnaryOp } from "../tensor/ops/unary.js";
-import { type LowPrecisionDType, type LowPrecisionValues, LowPrecisionWeight, quantizedError } from "../tensor/low-precision-weight.js";
+import { type LowPrecisionDType, type LowPrecisionValues, LowPrecisionWeight, quantizedError, type ValuesMaker } from "../tensor/low-precision-weight.js";
 import { quantizeInt8, toBf16 } from "../tensor/low-precision.js";
 import { Rng } from "../tensor/random.js";
 export { skipNormals } from "../tensor/random.js";
@@ -69,16 +69,25 @@ function lowPrecisionValues(dtype: LowPrecisionDType, w: Float32Array, n: number
   return dtype === "int8" ? { dtype, weight: quantizeInt8(w, n, k) } : { dtype, weight: toBf16(w, n, k) };
 }
 
+/** W (n, k) float32 → int8 or bf16, written into `into`. */
+function convertInto(into: LowPrecisionValues, w: Float32Array): void {
+  if (into.dtype === "int8") quantizeInt8(w, into.weight.n, into.weight.k, into.weight);
+  else toBf16(w, into.weight.n, into.weight.k, into.weight);
+}
+
 /** W (n, k) float32 → int8 or bf16. */
 export function lowPrecisionFromFloat(dtype: LowPrecisionDType, w: Float32Array, n: number, k: number): LowPrecisionWeight {
   return new LowPrecisionWeight(lowPrecisionValues(dtype, w, n, k));
 }
 
-/** An all-zero weight (n, k): int8 zeros with unit scales, or bf16 zeros. */
-function zeros(dtype: LowPrecisionDType, n: number, k: number): LowPrecisionValues {
-  return dtype === "int8"
-    ? { dtype, weight: { n, k, values: new Int8Array(n * k), scales: new Float32Array(n).fill(1) } }
-    : { dtype, weight: { n, k, bits: new Uint16Array(n * k) } };
+/** Makes `into` an all-zero weight: int8 zeros with unit scales, or bf16 zeros. */
+function zeroValues(into: LowPrecisionValues): void {
+  if (into.dtype === "int8") {
+    into.weight.values.fill(0);
+    into.weight.scales.fill(1);
+  } else {
+    into.weight.bits.fill(0);
+  }
 }
 
 /** `w` filled with normals · std drawn from `rng`, as `normal_` fills a weight. */
@@ -113,7 +122,7 @@ export class Linear extends Module {
       const n = outFeatures;
       const k = inFeatures;
       // Without `initialize` a loader fills the weight; a kept layer draws a fresh one in case it does not (a new head).
-      const deferred = build.initialize ? this.deferredRandomWeight(dtype) : { make: () => zeros(dtype, n, k), float: () => drawNormal(new Float32Array(n * k), rng, std) };
+      const deferred = build.initialize ? this.deferredRandomWeight() : { make: zeroValues, float: () => drawNormal(new Float32Array(n * k), rng, std) };
       this.setLowPrecision(new LowPrecisionWeight({ dtype, n, k, make: deferred.make }));
       this.floatInstead = deferred.float;
     }
@@ -184,7 +193,7 @@ export class Linear extends Module {
    * for a layer kept in float32 (`float`): the stream's state is noted now and `rng` moves past the weight's
    * normals, as `normal_` would have moved it.
    */
-  private deferredRandomWeight(dtype: LowPrecisionDType): { make: () => LowPrecisionValues; float: () => Float32Array } {
+  private deferredRandomWeight(): { make: ValuesMaker; float: () => Float32Array } {
     const { rng, std } = this.init;
     const n = this.outFeatures;
     const k = this.inFeatures;
@@ -199,10 +208,9 @@ export class Linear extends Module {
       releaseScratch();
     };
     return {
-      make: () => {
-        const values = lowPrecisionValues(dtype, drawNormal(scratchFor(n * k), Rng.fromState(at), std), n, k);
+      make: (into) => {
+        convertInto(into, drawNormal(scratchFor(n * k), Rng.fromState(at), std));
         settle();
-        return values;
       },
       // Kept in float32 (`keepFloat32`): the same normals, into the layer's own array; the scratch is not needed.
       float: () => {

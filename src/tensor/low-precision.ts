@@ -12,11 +12,14 @@ import { roundHalfEven, toBf16Bits } from "../backend/reference/low-precision.js
 
 const f = Math.fround;
 
-/** W (n, k) float32 → per-channel symmetric int8. */
-export function quantizeInt8(w: Float32Array, n: number, k: number): Int8Weight {
+/** W (n, k) float32 → per-channel symmetric int8, into new arrays or those of `into` ((n, k) and (n)). */
+export function quantizeInt8(w: Float32Array, n: number, k: number, into?: Int8Weight): Int8Weight {
   if (w.length !== n * k) throw new RangeError(`quantizeInt8: ${w.length} values for a ${n}×${k} weight`);
-  const values = new Int8Array(n * k);
-  const scales = new Float32Array(n);
+  if (into !== undefined && (into.n !== n || into.k !== k || into.values.length !== n * k || into.scales.length !== n)) {
+    throw new RangeError(`quantizeInt8: a ${n}×${k} weight into ${into.values.length} values and ${into.scales.length} scales`);
+  }
+  const values = into?.values ?? new Int8Array(n * k);
+  const scales = into?.scales ?? new Float32Array(n);
   for (let j = 0; j < n; j++) {
     let max = 0;
     for (let t = 0; t < k; t++) max = Math.max(max, Math.abs(w[j * k + t]));
@@ -27,10 +30,13 @@ export function quantizeInt8(w: Float32Array, n: number, k: number): Int8Weight 
   return { n, k, values, scales };
 }
 
-/** W (n, k) float32 → bfloat16 bits. */
-export function toBf16(w: Float32Array, n: number, k: number): Bf16Weight {
+/** W (n, k) float32 → bfloat16 bits, into a new array or that of `into` ((n, k)). */
+export function toBf16(w: Float32Array, n: number, k: number, into?: Bf16Weight): Bf16Weight {
   if (w.length !== n * k) throw new RangeError(`toBf16: ${w.length} values for a ${n}×${k} weight`);
-  const bits = new Uint16Array(n * k);
+  if (into !== undefined && (into.n !== n || into.k !== k || into.bits.length !== n * k)) {
+    throw new RangeError(`toBf16: a ${n}×${k} weight into ${into.bits.length} values`);
+  }
+  const bits = into?.bits ?? new Uint16Array(n * k);
   for (let i = 0; i < bits.length; i++) bits[i] = toBf16Bits(w[i]);
   return { n, k, bits };
 }

@@ -278,6 +278,30 @@ describe("memory: unpacked values exist for about one layer at a time", () => {
     expect(bytes(y).equals(bytes(noGrad(() => build().forward(ids).lastHiddenState.data)))).toBe(true);
   });
 
+  it.each(["int8", "bf16"] as const)("%s: weights packed straight from their makers (one shared scratch) equal those made first, and outlive the next model's packing", (dtype) => {
+    const build = (seed: number): BertModel => {
+      manualSeed(seed);
+      const model = createLowPrecisionModel("BertModel", smallConfig(), dtype, { initialize: true });
+      if (!(model instanceof BertModel)) throw new Error("BertModel expected");
+      return model.eval();
+    };
+    const ids = { inputIds: randomIds(2, 6, 50) };
+    const run = (m: BertModel): Buffer => bytes(noGrad(() => m.forward(ids).lastHiddenState.data));
+    const madeFirst = build(9);
+    storedStateDict(madeFirst); // makes every weight's values in arrays of its own; packing then copies those
+    const expected = run(madeFirst);
+    const fromScratch = build(9);
+    prepackLowPrecision(fromScratch);
+    expect(run(fromScratch).equals(expected)).toBe(true);
+    const lazily = build(9); // packed by its first forward pass: Q/K/V fused from makers, then packed
+    expect(run(lazily).equals(expected)).toBe(true);
+    const other = build(10);
+    prepackLowPrecision(other); // reuses the scratch the first two packed from
+    expect(run(other).equals(expected)).toBe(false);
+    expect(run(fromScratch).equals(expected)).toBe(true);
+    expect(run(lazily).equals(expected)).toBe(true);
+  });
+
   it("loading packs each layer as it is read (Q/K/V fused before their biases are read) and gives the outputs of an unpacked load", () => {
     const packed = loadPretrained(TINY, { architecture: "BertModel", dtype: "int8" }).model;
     for (const [path, layer] of linearLayers(packed)) expect(layer.lowPrecision?.hasValues, path).toBe(false);

@@ -64,16 +64,37 @@ describe.each(backends)("sequence groups on the $name backend", (kernels) => {
 
 describe("sequence groups", () => {
   it("hold as many sequences as keep the feed-forward activation within GROUP_BYTES, at least one", () => {
-    expect(GROUP_BYTES).toBe(4 * 2 ** 20);
-    expect(sequencesPerGroup(128, 3072)).toBe(2); // BERT-base: 1.5 MiB per sequence
-    expect(sequencesPerGroup(128, 1024)).toBe(8); // BERT-mini
-    expect(sequencesPerGroup(512, 3072)).toBe(1); // 6 MiB for one sequence: still one
+    expect(GROUP_BYTES).toBe(6 * 2 ** 20);
+    expect(sequencesPerGroup(128, 3072)).toBe(4); // BERT-base: 1.5 MiB per sequence
+    expect(sequencesPerGroup(128, 1024)).toBe(12); // BERT-mini
+    expect(sequencesPerGroup(512, 3072)).toBe(1); // 6 MiB for one sequence
+    expect(sequencesPerGroup(1024, 3072)).toBe(1); // 12 MiB: still one
+  });
+
+  it("are the fewest groups that hold at most perGroup sequences, their sizes differing by one at most", () => {
+    const sizes = (B: number, perGroup: number): number[] => {
+      const seen: number[] = [];
+      inSequenceGroups({ inputIds: randomIds(B, 2, 50) }, perGroup, (part) => {
+        seen.push(part.inputIds.shape[0]);
+        return new Tensor(new Float32Array(part.inputIds.size), [...part.inputIds.shape, 1]);
+      });
+      return seen;
+    };
+    noGrad(() => {
+      expect(sizes(8, 5)).toEqual([4, 4]); // not 5 + 3: one set of activation shapes
+      expect(sizes(8, 4)).toEqual([4, 4]);
+      expect(sizes(8, 2)).toEqual([2, 2, 2, 2]);
+      expect(sizes(7, 3)).toEqual([2, 2, 3]);
+      expect(sizes(9, 8)).toEqual([4, 5]);
+      expect(sizes(3, 1)).toEqual([1, 1, 1]);
+      expect(sizes(4, 4)).toEqual([4]); // fits: run whole
+    });
   });
 
   it("are what BertModel runs in inference: a large intermediate size gives the same result as the whole batch", () => {
-    // intermediate 8192 at T = 64: 2 MiB per sequence, so groups of two.
+    // intermediate 8192 at T = 64: 2 MiB per sequence, so groups of three (then 5 = 3 + 2).
     const config = smallConfig({ intermediate_size: 8192, max_position_embeddings: 64 });
-    expect(sequencesPerGroup(64, config.intermediate_size)).toBe(2);
+    expect(sequencesPerGroup(64, config.intermediate_size)).toBe(3);
     const model = randomModel("BertModel", config);
     if (!(model instanceof BertModel)) throw new Error("BertModel expected");
     const inputs = paddedBatch(5, 64, config.vocab_size, 21);
@@ -89,7 +110,7 @@ describe("sequence groups", () => {
         return model.forward(part).lastHiddenState;
       });
     }));
-    expect(runs).toEqual(["2×64", "2×64", "1×64"]);
+    expect(runs).toEqual(["1×64", "2×64", "2×64"]);
   });
 
   it("run the batch whole under autograd and when its tensors do not line up", () => {
@@ -102,7 +123,7 @@ describe("sequence groups", () => {
     inSequenceGroups({ inputIds }, 1, run); // autograd on (no noGrad): whole
     noGrad(() => inSequenceGroups({ inputIds, attentionMask: new Tensor(new Int32Array(8), [4, 2]) }, 1, run)); // mask (4, 2): whole
     noGrad(() => inSequenceGroups({ inputIds }, 4, run)); // fits in one group
-    noGrad(() => inSequenceGroups({ inputIds }, 3, run));
-    expect(seen).toEqual(["4×3", "4×3", "4×3", "3×3", "1×3"]);
+    noGrad(() => inSequenceGroups({ inputIds }, 3, run)); // two groups of two
+    expect(seen).toEqual(["4×3", "4×3", "4×3", "2×3", "2×3"]);
   });
 });
