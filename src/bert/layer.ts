@@ -4,6 +4,7 @@
  */
 import { Dropout } from "../nn/dropout.js";
 import { LayerNorm } from "../nn/layer-norm.js";
+import { releasingIntermediates } from "../nn/layer-stack.js";
 import { Linear } from "../nn/linear.js";
 import { Module } from "../nn/module.js";
 import type { AttentionMask } from "../tensor/attention-mask.js";
@@ -58,7 +59,9 @@ export class BertLayer extends Module {
   }
 
   forward(x: Tensor, mask: AttentionMask, withProbs = false): LayerOutput {
-    const { hidden, probs } = this.attention.forward(x, mask, withProbs);
+    // In inference the attention's intermediates (Q/K/V, context, projection) go back to the pool before the
+    // feed-forward network runs, which then reuses the (rows, C) ones instead of allocating its own.
+    const { hidden, probs } = releasingIntermediates(() => this.attention.forward(x, mask, withProbs));
     return { hidden: this.output.forward(this.intermediate.forward(hidden), hidden), probs };
   }
 }
