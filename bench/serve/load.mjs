@@ -8,7 +8,8 @@
 //   node bench/serve/load.mjs --model DIR [--onnx DIR/model.onnx] [--seconds 10] [--repeats 3] [--threads N] [--connections 1,8,32]
 //
 // The ONNX export needs PyTorch: `python bench/peers/torch_bert.py export --model DIR --out DIR/model.onnx`.
-// Without --onnx (or the file) only bertkit is measured. SERVE_WORKERS=n sets bertkit serve's --workers (default 1).
+// Without --onnx (or the file) only bertkit is measured. SERVE_WORKERS=n sets bertkit serve's --workers (default 1);
+// SERVE_DTYPE=int8 serves bertkit in int8 (then give --onnx the int8 graph, bench/peers/quantize_onnx.py's output).
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -89,7 +90,7 @@ for (const c of connections) {
 }
 
 const date = new Date().toISOString().slice(0, 10);
-console.log(`POST /embed, one ~15-word sentence per request, ${seconds} s per cell, medians of ${repeats} turns, ${values.threads} threads — ${date}, ${cpus()[0]?.model ?? "?"} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, model ${values.model}\n`);
+console.log(`POST /embed, one ~15-word sentence per request, ${seconds} s per cell, medians of ${repeats} turns, ${values.threads} threads — ${date}, ${cpus()[0]?.model ?? "?"} × ${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, model ${values.model}, bertkit ${process.env.SERVE_DTYPE ?? "fp32"}, ONNX ${onnx}\n`);
 console.log("| server | concurrency | requests/s | p50 ms | p99 ms | errors |");
 console.log("|---|---:|---:|---:|---:|---:|");
 for (const r of rows) console.log(`| ${r.name} | ${r.c} | ${r.rps.toFixed(1)} | ${r.p50} | ${r.p99} | ${r.errors} |`);
