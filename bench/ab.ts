@@ -1,8 +1,8 @@
 /**
  * A/B of two builds of the native addon in one process: `npm run bench:ab -- OLD.node NEW.node [SIZE B T SECONDS]`
- * (defaults: mini 1 128 20; `--dtype int8|bf16` runs the Linear layers in low precision, packed once and read by both
- * builds, so keep the packed layout unchanged between them). Both addons are loaded side by side (each with its own thread pool and its own
- * packed weights), and forward passes of one model on the same batch alternate between them, a few at a time.
+ * (defaults: mini 1 128 20; `--dtype int8|bf16` runs the Linear layers in low precision, packed once and read by
+ * both builds, so keep the packed layout unchanged between them). Both addons are loaded side by side (each with
+ * its own thread pool and its own packed float32 weights), and forward passes of one model on the same batch alternate between them, a few at a time.
  * On this shared machine the host's slow spells last seconds; steps a few milliseconds apart see the same
  * machine, so the median of the per-pair time ratios shows a change of a few percent that separate runs cannot.
  * Keep the old build with: cp native/build/Release/bertkit_native.node /tmp/old.node (before rebuilding).

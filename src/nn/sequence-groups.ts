@@ -38,8 +38,8 @@ function rowsOf(t: Tensor, b0: number, b1: number): Tensor {
 
 /**
  * `run(batch)` on the fewest groups of at most `perGroup` consecutive sequences (their sizes differing by one at
- * most), its (b, T, C) results written into one (B, T, C) tensor; `run(batch)` itself when autograd is on, the batch fits in one group, or its tensors do not
- * line up (the whole run then reports what is wrong with them).
+ * most), its (b, T, C) results written into one (B, T, C) tensor; `run(batch)` itself when autograd is on, the
+ * batch fits in one group, or its tensors do not line up (the whole run then reports what is wrong with them).
  */
 export function inSequenceGroups<I extends SequenceBatch>(batch: I, perGroup: number, run: (batch: I) => Tensor): Tensor {
   const ids = batch.inputIds;

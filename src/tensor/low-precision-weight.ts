@@ -9,7 +9,8 @@
  * without ever being read makes them in a scratch array shared by all weights, not in arrays of its own: packing
  * copies them, and so a model packed layer by layer leaves no unpacked copies behind for the garbage collector —
  * about 100 MB for BERT-base in int8, which the collector frees only late, and which would otherwise raise the
- * process's peak memory. `releasePackingScratch` drops the scratch once packing is done.
+ * process's peak memory. `releasePackingScratch` drops the scratch once a model is packed (`lowPrecisionPacker`);
+ * a model packed by its first forward pass instead keeps it, the size of its largest weight's values.
  */
 import type { Bf16Weight, Int8Weight, Kernels, PackedBf16, PackedInt8, UnaryOp } from "../backend/kernels.js";
 import { kernelsFor } from "../backend/registry.js";
