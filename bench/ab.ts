@@ -13,9 +13,8 @@ import { setBackend } from "../src/backend/registry.js";
 import { loadAddon } from "../src/backend/native/addon.js";
 import { createNativeKernels } from "../src/backend/native/kernels.js";
 import { presetConfig, type PresetName } from "../src/bert/config.js";
-import { createLowPrecisionModel, isModelDType, type ModelDType, prepackLowPrecision } from "../src/bert/low-precision.js";
-import { BertModel } from "../src/bert/model.js";
-import { syntheticBatch } from "../src/perf/throughput.js";
+import { isModelDType, type ModelDType } from "../src/bert/low-precision.js";
+import { benchModel, syntheticBatch } from "../src/perf/throughput.js";
 import { noGrad } from "../src/tensor/autograd.js";
 import { Rng } from "../src/tensor/random.js";
 import { scope } from "../src/tensor/scope.js";
@@ -37,16 +36,7 @@ const kernels = [pathA, pathB].map((path) => {
 
 const config = presetConfig(size as PresetName);
 setBackend(kernels[0]);
-/** The model, its low-precision weights packed now (under build A; build B reads the same packed copy). */
-function buildModel(): BertModel {
-  if (dtype === "fp32") return new BertModel(config).eval();
-  const lowPrecision = createLowPrecisionModel("BertModel", config, dtype, { initialize: true });
-  if (!(lowPrecision instanceof BertModel)) throw new Error("internal: BertModel expected");
-  lowPrecision.eval();
-  prepackLowPrecision(lowPrecision);
-  return lowPrecision;
-}
-const model = buildModel();
+const model = benchModel(config, dtype); // low-precision weights packed under build A; build B reads that copy
 const batch = syntheticBatch(config, Number(b), Number(t), Number(t), new Rng(1));
 
 /**

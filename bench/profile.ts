@@ -9,9 +9,8 @@ import { activeBackend, setBackend } from "../src/backend/registry.js";
 import type { Kernels } from "../src/backend/kernels.js";
 import { configure } from "../src/backend/configure.js";
 import { presetConfig, type PresetName } from "../src/bert/config.js";
-import { createLowPrecisionModel, isModelDType, type ModelDType, prepackLowPrecision } from "../src/bert/low-precision.js";
-import { BertModel } from "../src/bert/model.js";
-import { syntheticBatch } from "../src/perf/throughput.js";
+import { isModelDType } from "../src/bert/low-precision.js";
+import { benchModel, syntheticBatch } from "../src/perf/throughput.js";
 import { Rng } from "../src/tensor/random.js";
 import { noGrad } from "../src/tensor/autograd.js";
 import { scope } from "../src/tensor/scope.js";
@@ -52,16 +51,7 @@ for (const [name, fn] of Object.entries(base)) {
   };
 }
 setBackend(wrapped as unknown as Kernels);
-/** BERT-base etc. with float32 Linear layers, or low-precision ones packed now (as loadPretrained does). */
-function buildModel(dtype: ModelDType): BertModel {
-  if (dtype === "fp32") return new BertModel(config).eval();
-  const model = createLowPrecisionModel("BertModel", config, dtype, { initialize: true });
-  if (!(model instanceof BertModel)) throw new Error("internal: BertModel expected");
-  model.eval();
-  prepackLowPrecision(model);
-  return model;
-}
-const model = buildModel(dtype);
+const model = benchModel(config, dtype);
 const batch = syntheticBatch(config, Number(b), Number(t), Number(t), new Rng(1));
 const step = (): void => scope(() => void noGrad(() => model.forward(batch)));
 step(); step();

@@ -75,12 +75,22 @@ export function syntheticBatch(config: BertConfig, b: number, t: number, minSeq:
   };
 }
 
+/**
+ * A random BertModel in eval mode for timing forward passes: float32, or built in int8/bf16 (so its float32 Linear
+ * weights never all exist: peak memory) with its weights packed now, as loadPretrained does.
+ */
+export function benchModel(config: BertConfig, dtype: ModelDType = "fp32"): BertModel {
+  if (dtype === "fp32") return new BertModel(config).eval();
+  const model = createLowPrecisionModel("BertModel", config, dtype, { initialize: true });
+  if (!(model instanceof BertModel)) throw new Error("internal: BertModel expected");
+  model.eval();
+  prepackLowPrecision(model);
+  return model;
+}
+
 function stepFunction(o: ThroughputOptions, batch: Batch): () => void {
   if (o.mode === "forward") {
-    // A low-precision model is built that way: its float32 Linear weights never all exist (peak memory).
-    const model = (o.dtype === undefined || o.dtype === "fp32" ? new BertModel(o.config) : createLowPrecisionModel("BertModel", o.config, o.dtype, { initialize: true })).eval();
-    prepackLowPrecision(model); // as loadPretrained does
-
+    const model = benchModel(o.config, o.dtype);
     return () => scope(() => void noGrad(() => model.forward(batch)));
   }
   const model = new BertForPreTraining(o.config).train();
