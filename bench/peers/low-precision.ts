@@ -34,10 +34,16 @@ const RATIOS: ReadonlyArray<{ name: string; over: Engine; under: Engine; target?
 
 interface OrtCheck { meanCosine: number; minCosine: number; maxAbsDiff: number; tokens: number }
 
-/** model-int8.onnx next to model.onnx (written once), and how far its last hidden state is from fp32's. */
-function prepareInt8Onnx(dir: string, threads: number): { file: string; check: OrtCheck } {
+/** model-int8.onnx next to model.onnx, written once: onnxruntime's int8 graph of the same weights. */
+export function ensureInt8Onnx(dir: string): string {
   const file = join(dir, "model-int8.onnx");
   if (!existsSync(file)) execFileSync(PYTHON, [QUANTIZE_SCRIPT, join(dir, "model.onnx"), file], { stdio: ["ignore", "inherit", "inherit"] });
+  return file;
+}
+
+/** model-int8.onnx (ensureInt8Onnx), and how far its last hidden state is from fp32's. */
+function prepareInt8Onnx(dir: string, threads: number): { file: string; check: OrtCheck } {
+  const file = ensureInt8Onnx(dir);
   const check = lastJsonLine<OrtCheck>(process.execPath, [join(HERE, "ort-compare.js"), join(dir, "model.onnx"), file, "--threads", String(threads)]);
   return { file, check };
 }
