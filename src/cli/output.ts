@@ -43,3 +43,13 @@ export function stdoutLines(stream: NodeJS.WriteStream = process.stdout): LineOu
     },
   };
 }
+
+/** Writes `lines` to standard output through stdoutLines (dropped quietly once the reader has gone away). */
+export function printLines(lines: Iterable<string>, stream: NodeJS.WriteStream = process.stdout): void {
+  const output = stdoutLines(stream);
+  try {
+    for (const line of lines) output.write(line);
+  } finally {
+    output.dispose();
+  }
+}

@@ -6,7 +6,7 @@
 import { Option, type Command } from "commander";
 import type { Embeddings } from "../../inference/pipelines/embed.js";
 import { POOLINGS, type Pooling } from "../../inference/pipelines/pooling.js";
-import { stdoutLines } from "../output.js";
+import { printLines } from "../output.js";
 import { integer } from "../parse.js";
 import { readTexts } from "../text-inputs.js";
 import { required, UsageError } from "../usage.js";
@@ -70,12 +70,7 @@ export function registerEmbed(program: Command): void {
       const pooling = o.pooling ?? "mean";
       const embeddings = pipeline.run(texts, { pooling, normalize: o.normalize === true, maxLength: o.maxLength, batchSize: o.batchSize });
       if (o.out === undefined) {
-        const output = stdoutLines();
-        try {
-          for (const line of embeddingLines(texts, embeddings)) output.write(line);
-        } finally {
-          output.dispose();
-        }
+        printLines(embeddingLines(texts, embeddings));
         return;
       }
       if (kind === "safetensors") {

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import type { FillMaskResult } from "../../inference/pipelines/fill-mask.js";
-import { stdoutLines } from "../output.js";
+import { printLines } from "../output.js";
 import { integer } from "../parse.js";
 import { readTexts } from "../text-inputs.js";
 import { required, UsageError } from "../usage.js";
@@ -77,12 +77,6 @@ export function registerFillMask(program: Command): void {
         onWarning: warn,
         ...(o.file !== undefined && args.length === 0 ? { describeText: fileLineNames(o.file) } : {}),
       });
-      const output = stdoutLines();
-      try {
-        if (o.json === true) output.write(JSON.stringify(huggingFaceOutput(results)));
-        else for (const line of fillMaskLines(results)) output.write(line);
-      } finally {
-        output.dispose();
-      }
+      printLines(o.json === true ? [JSON.stringify(huggingFaceOutput(results))] : fillMaskLines(results));
     });
 }

@@ -7,7 +7,7 @@
 import type { Command } from "commander";
 import type { NextSentenceScore } from "../../inference/pipelines/next-sentence.js";
 import type { TextPair } from "../../inference/pipelines/text-classification.js";
-import { stdoutLines } from "../output.js";
+import { printLines } from "../output.js";
 import { integer } from "../parse.js";
 import { readTexts } from "../text-inputs.js";
 import { required, UsageError } from "../usage.js";
@@ -75,11 +75,6 @@ export function registerNextSentence(program: Command): void {
     .action(async (args: string[], o: NextSentenceFlags) => {
       const { lines, warning } = await runNextSentence(args, o);
       if (warning !== null) process.stderr.write(`bertkit: warning: ${warning}\n`);
-      const output = stdoutLines();
-      try {
-        for (const line of lines) output.write(line);
-      } finally {
-        output.dispose();
-      }
+      printLines(lines);
     });
 }

@@ -5,7 +5,7 @@
 import { Option, type Command } from "commander";
 import { POOLINGS, type Pooling } from "../../inference/pipelines/pooling.js";
 import type { RankedText } from "../../inference/pipelines/similarity.js";
-import { stdoutLines } from "../output.js";
+import { printLines } from "../output.js";
 import { integer } from "../parse.js";
 import { readTexts } from "../text-inputs.js";
 import { required } from "../usage.js";
@@ -56,12 +56,6 @@ export function registerSimilarity(program: Command): void {
         maxLength: o.maxLength,
         batchSize: o.batchSize,
       });
-      const output = stdoutLines();
-      try {
-        if (o.json === true) output.write(JSON.stringify(ranked));
-        else for (const line of similarityLines(ranked)) output.write(line);
-      } finally {
-        output.dispose();
-      }
+      printLines(o.json === true ? [JSON.stringify(ranked)] : similarityLines(ranked));
     });
 }

@@ -10,7 +10,7 @@ import { InvalidArgumentError, Option, type Command } from "commander";
 import { InputError } from "../../errors.js";
 import { SCORE_FUNCTIONS, type ScoreFunction } from "../../inference/pipelines/score-functions.js";
 import type { LabelScore, TextClassificationInput, TextPair } from "../../inference/pipelines/text-classification.js";
-import { stdoutLines } from "../output.js";
+import { printLines } from "../output.js";
 import { integer } from "../parse.js";
 import { readTexts } from "../text-inputs.js";
 import { required } from "../usage.js";
@@ -104,11 +104,6 @@ export function registerTextClassification(program: Command): void {
     .action(async (args: string[], o: TextClassificationFlags) => {
       const { lines, warning } = await runTextClassification(args, o);
       if (warning !== null) process.stderr.write(`bertkit: warning: ${warning}\n`);
-      const output = stdoutLines();
-      try {
-        for (const line of lines) output.write(line);
-      } finally {
-        output.dispose();
-      }
+      printLines(lines);
     });
 }
