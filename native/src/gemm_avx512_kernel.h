@@ -69,12 +69,12 @@ BERTKIT_AVX512 void packPanel(float* dst, Operand src, int64_t rows, int64_t kc)
   }
 }
 
-// One step p of the micro-kernel: acc += A[p, 0:12]ᵀ · B[p, 0:32].
+// One step p of the micro-kernel: acc += A[p, 0:MR]ᵀ · B[p, 0:32] (the packed A panel is kMr wide whatever MR).
 #define BERTKIT_GEMM_STEP(p)                                          \
   {                                                                   \
     const __m512 b0 = _mm512_load_ps(bp + (p) * kNr);                 \
     const __m512 b1 = _mm512_load_ps(bp + (p) * kNr + 16);            \
-    _Pragma("GCC unroll 12") for (int r = 0; r < kMr; r++) {          \
+    _Pragma("GCC unroll 12") for (int r = 0; r < MR; r++) {           \
       const __m512 a = _mm512_set1_ps(ap[(p) * kMr + r]);             \
       acc[r][0] = _mm512_fmadd_ps(a, b0, acc[r][0]);                  \
       acc[r][1] = _mm512_fmadd_ps(a, b1, acc[r][1]);                  \
@@ -103,21 +103,23 @@ BERTKIT_AVX512 __attribute__((always_inline)) inline void finishRow(__m512 row[2
   }
 }
 
-// C[0:mr, 0:nr] (+)= Ap (kc × 12, in L1) · Bp (kc × 32, from L2). load = add to C's current contents; then the
-// epilogue, with bias (32 floats of it, or null). Meanwhile, the first `pfLines` cache lines at `pf` (B that a
-// later call needs, see planPrefetch) are fetched into L2, two per step.
-BERTKIT_AVX512 void microKernel(const float* __restrict ap, const float* __restrict bp, int64_t kc, float* c,
-                                int64_t ldc, int64_t mr, int64_t nr, bool load, const char* pf, int64_t pfLines,
-                                TileEpilogue epilogue, const float* bias) {
-  __m512 acc[kMr][2];
+// C[0:mr, 0:nr] (+)= Ap (kc × 12, in L1) · Bp (kc × 32, from L2), computing MR ≥ mr rows (a row panel's last,
+// partial tile computes 4 or 8 rows, not 12: a one-sentence input of 16 tokens is 12 + 4 rows). load = add to C's
+// current contents; then the epilogue, with bias (32 floats of it, or null). Meanwhile, the first `pfLines` cache
+// lines at `pf` (B that a later call needs, see planPrefetch) are fetched into L2, two per step.
+template <int MR>
+BERTKIT_AVX512 void microKernelRows(const float* __restrict ap, const float* __restrict bp, int64_t kc, float* c,
+                                    int64_t ldc, int64_t mr, int64_t nr, bool load, const char* pf, int64_t pfLines,
+                                    TileEpilogue epilogue, const float* bias) {
+  __m512 acc[MR][2];
 #pragma GCC unroll 12
-  for (int r = 0; r < kMr; r++) {
+  for (int r = 0; r < MR; r++) {
     acc[r][0] = _mm512_setzero_ps();
     acc[r][1] = _mm512_setzero_ps();
   }
   // C's tile is read (or written) after the loop: start fetching it now.
 #pragma GCC unroll 12
-  for (int r = 0; r < kMr; r++) {
+  for (int r = 0; r < MR; r++) {
     _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(c + r * ldc + kNr - 1), _MM_HINT_T0);
   }
@@ -143,9 +145,9 @@ BERTKIT_AVX512 void microKernel(const float* __restrict ap, const float* __restr
   const bool addBias = epilogue != TileEpilogue::kNone && bias != nullptr;
   const __m512 b0 = addBias ? _mm512_maskz_loadu_ps(m0, bias) : _mm512_setzero_ps();
   const __m512 b1 = addBias ? _mm512_maskz_loadu_ps(m1, bias + 16) : _mm512_setzero_ps();
-  if (mr == kMr && nr == kNr) {
+  if (mr == MR && nr == kNr) {
 #pragma GCC unroll 12
-    for (int r = 0; r < kMr; r++) {
+    for (int r = 0; r < MR; r++) {
       float* row = c + r * ldc;
       if (load) {
         acc[r][0] = _mm512_add_ps(acc[r][0], _mm512_loadu_ps(row));
@@ -158,7 +160,7 @@ BERTKIT_AVX512 void microKernel(const float* __restrict ap, const float* __restr
     return;
   }
 #pragma GCC unroll 12
-  for (int r = 0; r < kMr; r++) {
+  for (int r = 0; r < MR; r++) {
     if (r >= mr) break;
     float* row = c + r * ldc;
     if (load) {
@@ -168,6 +170,19 @@ BERTKIT_AVX512 void microKernel(const float* __restrict ap, const float* __restr
     finishRow(acc[r], epilogue, addBias, b0, b1);
     _mm512_mask_storeu_ps(row, m0, acc[r][0]);
     _mm512_mask_storeu_ps(row + 16, m1, acc[r][1]);
+  }
+}
+
+// microKernelRows with the fewest rows that cover mr: 4, 8 or 12.
+BERTKIT_AVX512 inline void microKernel(const float* __restrict ap, const float* __restrict bp, int64_t kc, float* c,
+                                       int64_t ldc, int64_t mr, int64_t nr, bool load, const char* pf, int64_t pfLines,
+                                       TileEpilogue epilogue, const float* bias) {
+  if (mr > 8) {
+    microKernelRows<12>(ap, bp, kc, c, ldc, mr, nr, load, pf, pfLines, epilogue, bias);
+  } else if (mr > 4) {
+    microKernelRows<8>(ap, bp, kc, c, ldc, mr, nr, load, pf, pfLines, epilogue, bias);
+  } else {
+    microKernelRows<4>(ap, bp, kc, c, ldc, mr, nr, load, pf, pfLines, epilogue, bias);
   }
 }
 

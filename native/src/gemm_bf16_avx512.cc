@@ -56,8 +56,9 @@ BERTKIT_AVX512 void convertPanel(const Bf16Gemm& g, int64_t row, int64_t rows, i
   lowp::zeroRows(panel, rows, steps);
 }
 
-// One 12 × 32 tile over steps [s0, s0 + ns) (see lowp::TileJob), with vdpbf16ps (Dp) or widening FMAs.
-template <bool Dp>
+// One 12 × 32 tile over steps [s0, s0 + ns) (see lowp::TileJob), with vdpbf16ps (Dp) or widening FMAs, computing
+// MR ≥ mr of its rows (bf16TileRows picks MR).
+template <bool Dp, int MR>
 BERTKIT_AVX512_BF16 void bf16Tile(const Bf16Gemm& g, const uint8_t* pa, int64_t steps, const lowp::TileJob& job) {
   const int64_t row = job.i * kMr, col = job.q * kNr;
   const int64_t mr = g.m - row < kMr ? g.m - row : kMr, nr = g.n - col < kNr ? g.n - col : kNr;
@@ -65,9 +66,9 @@ BERTKIT_AVX512_BF16 void bf16Tile(const Bf16Gemm& g, const uint8_t* pa, int64_t 
   const uint8_t* bp = reinterpret_cast<const uint8_t*>(g.b) + (job.q * steps + job.s0) * kStepB;
   float* c = g.c + row * g.n + col;
   const __mmask16 m0 = firstN(nr), m1 = firstN(nr - 16);
-  __m512 acc[kMr][2];
+  __m512 acc[MR][2];
 #pragma GCC unroll 12
-  for (int r = 0; r < kMr; r++) {
+  for (int r = 0; r < MR; r++) {
     const bool partial = !job.first && r < mr;  // between K blocks, C holds the sums so far
     acc[r][0] = partial ? _mm512_maskz_loadu_ps(m0, c + r * g.n) : _mm512_setzero_ps();
     acc[r][1] = partial ? _mm512_maskz_loadu_ps(m1, c + r * g.n + 16) : _mm512_setzero_ps();
@@ -80,7 +81,7 @@ BERTKIT_AVX512_BF16 void bf16Tile(const Bf16Gemm& g, const uint8_t* pa, int64_t 
     const __m512i b0 = _mm512_loadu_si512(b), b1 = _mm512_loadu_si512(b + 64);
     if constexpr (Dp) {
 #pragma GCC unroll 12
-      for (int r = 0; r < kMr; r++) {
+      for (int r = 0; r < MR; r++) {
         int32_t lane;
         std::memcpy(&lane, ap + s * kStepA + r * 4, 4);
         const __m512i av = _mm512_set1_epi32(lane);
@@ -92,7 +93,7 @@ BERTKIT_AVX512_BF16 void bf16Tile(const Bf16Gemm& g, const uint8_t* pa, int64_t 
       const __m512 b0e = _mm512_castsi512_ps(_mm512_slli_epi32(b0, 16)), b0o = _mm512_castsi512_ps(_mm512_and_si512(b0, highHalf));
       const __m512 b1e = _mm512_castsi512_ps(_mm512_slli_epi32(b1, 16)), b1o = _mm512_castsi512_ps(_mm512_and_si512(b1, highHalf));
 #pragma GCC unroll 12
-      for (int r = 0; r < kMr; r++) {
+      for (int r = 0; r < MR; r++) {
         int32_t lane;
         std::memcpy(&lane, ap + s * kStepA + r * 4, 4);
         const __m512i av = _mm512_set1_epi32(lane);
@@ -106,7 +107,7 @@ BERTKIT_AVX512_BF16 void bf16Tile(const Bf16Gemm& g, const uint8_t* pa, int64_t 
   const __m512 bias0 = addBias ? _mm512_maskz_loadu_ps(m0, g.bias + col) : _mm512_setzero_ps();
   const __m512 bias1 = addBias ? _mm512_maskz_loadu_ps(m1, g.bias + col + 16) : _mm512_setzero_ps();
 #pragma GCC unroll 12
-  for (int r = 0; r < kMr; r++) {  // constant indices keep acc in registers
+  for (int r = 0; r < MR; r++) {  // constant indices keep acc in registers
     if (r >= mr) break;
     if (addBias) {
       acc[r][0] = _mm512_add_ps(acc[r][0], bias0);
@@ -116,6 +117,19 @@ BERTKIT_AVX512_BF16 void bf16Tile(const Bf16Gemm& g, const uint8_t* pa, int64_t 
     _mm512_mask_storeu_ps(c + r * g.n + 16, m1, acc[r][1]);
   }
   if (job.last && g.activation != kIdentity) biasActivationTile(g.activation, c, g.n, nullptr, mr, nr);
+}
+
+// bf16Tile computing the fewest rows that cover the tile's: 4, 8 or 12 (see int8TileRows).
+template <bool Dp>
+BERTKIT_AVX512_BF16 void bf16TileRows(const Bf16Gemm& g, const uint8_t* pa, int64_t steps, const lowp::TileJob& job) {
+  const int64_t mr = g.m - job.i * kMr;
+  if (mr > 8) {
+    bf16Tile<Dp, 12>(g, pa, steps, job);
+  } else if (mr > 4) {
+    bf16Tile<Dp, 8>(g, pa, steps, job);
+  } else {
+    bf16Tile<Dp, 4>(g, pa, steps, job);
+  }
 }
 
 }  // namespace
@@ -136,9 +150,9 @@ void gemmBf16Avx512(const Bf16Gemm& g, bool dpbf16) {
     }
   });
   if (dpbf16) {
-    lowp::runBlocked(g.m, g.n, steps, [&](const lowp::TileJob& j) { bf16Tile<true>(g, pa, steps, j); });
+    lowp::runBlocked(g.m, g.n, steps, [&](const lowp::TileJob& j) { bf16TileRows<true>(g, pa, steps, j); });
   } else {
-    lowp::runBlocked(g.m, g.n, steps, [&](const lowp::TileJob& j) { bf16Tile<false>(g, pa, steps, j); });
+    lowp::runBlocked(g.m, g.n, steps, [&](const lowp::TileJob& j) { bf16TileRows<false>(g, pa, steps, j); });
   }
 }
 

@@ -99,8 +99,9 @@ BERTKIT_AVX512 __attribute__((always_inline)) inline __m512 gelu16(__m512 x) {
   return _mm512_mul_ps(x, _mm512_fmadd_ps(half, v16erf(_mm512_mul_ps(x, _mm512_set1_ps(kSqrt1_2))), half));
 }
 
-// One 12 × 32 tile over steps [s0, s0 + ns) (see lowp::TileJob), with vpdpbusd (Vnni) or vpmaddwd.
-template <bool Vnni>
+// One 12 × 32 tile over steps [s0, s0 + ns) (see lowp::TileJob), with vpdpbusd (Vnni) or vpmaddwd, computing
+// MR ≥ mr of its rows (int8TileRows picks MR).
+template <bool Vnni, int MR>
 BERTKIT_AVX512_VNNI void int8Tile(const Int8Gemm& g, const uint8_t* qa, const float* rowScale, const int32_t* rowZero,
                                   int64_t steps, const lowp::TileJob& job) {
   const int64_t row = job.i * kMr, col = job.q * kNr;
@@ -109,9 +110,9 @@ BERTKIT_AVX512_VNNI void int8Tile(const Int8Gemm& g, const uint8_t* qa, const fl
   const uint8_t* bp = reinterpret_cast<const uint8_t*>(g.b) + (job.q * steps + job.s0) * kStepB;
   float* c = g.c + row * g.n + col;
   const __mmask16 m0 = firstN(nr), m1 = firstN(nr - 16);
-  __m512i acc[kMr][2];
+  __m512i acc[MR][2];
 #pragma GCC unroll 12
-  for (int r = 0; r < kMr; r++) {
+  for (int r = 0; r < MR; r++) {
     // Between K blocks, C holds the int32 sums of the rows that exist.
     const bool partial = !job.first && r < mr;
     acc[r][0] = partial ? _mm512_maskz_loadu_epi32(m0, c + r * g.n) : _mm512_setzero_si512();
@@ -131,7 +132,7 @@ BERTKIT_AVX512_VNNI void int8Tile(const Int8Gemm& g, const uint8_t* qa, const fl
     const __m512i b0 = _mm512_loadu_si512(b), b1 = _mm512_loadu_si512(b + 64);
     if constexpr (Vnni) {
 #pragma GCC unroll 12
-      for (int r = 0; r < kMr; r++) {
+      for (int r = 0; r < MR; r++) {
         int32_t lane;
         std::memcpy(&lane, ap + s * kStepA + r * 4, 4);
         const __m512i av = _mm512_set1_epi32(lane);
@@ -143,7 +144,7 @@ BERTKIT_AVX512_VNNI void int8Tile(const Int8Gemm& g, const uint8_t* qa, const fl
       const __m512i b0e = _mm512_srai_epi16(_mm512_slli_epi16(b0, 8), 8), b0o = _mm512_srai_epi16(b0, 8);
       const __m512i b1e = _mm512_srai_epi16(_mm512_slli_epi16(b1, 8), 8), b1o = _mm512_srai_epi16(b1, 8);
 #pragma GCC unroll 12
-      for (int r = 0; r < kMr; r++) {
+      for (int r = 0; r < MR; r++) {
         int32_t lane;
         std::memcpy(&lane, ap + s * kStepA + r * 4, 4);
         const __m512i av = _mm512_set1_epi32(lane);
@@ -155,7 +156,7 @@ BERTKIT_AVX512_VNNI void int8Tile(const Int8Gemm& g, const uint8_t* qa, const fl
   }
   if (!job.last) {
 #pragma GCC unroll 12
-    for (int r = 0; r < kMr; r++) {  // constant indices keep acc in registers
+    for (int r = 0; r < MR; r++) {  // constant indices keep acc in registers
       if (r >= mr) break;
       _mm512_mask_storeu_epi32(c + r * g.n, m0, acc[r][0]);
       _mm512_mask_storeu_epi32(c + r * g.n + 16, m1, acc[r][1]);
@@ -168,7 +169,7 @@ BERTKIT_AVX512_VNNI void int8Tile(const Int8Gemm& g, const uint8_t* qa, const fl
   const __m512 bias0 = hasBias ? _mm512_maskz_loadu_ps(m0, g.bias + col) : _mm512_setzero_ps();
   const __m512 bias1 = hasBias ? _mm512_maskz_loadu_ps(m1, g.bias + col + 16) : _mm512_setzero_ps();
 #pragma GCC unroll 12
-  for (int r = 0; r < kMr; r++) {  // constant indices keep acc in registers
+  for (int r = 0; r < MR; r++) {  // constant indices keep acc in registers
     if (r >= mr) break;
     const __m512i z = _mm512_set1_epi32(rowZero[row + r]);
     const __m512 s = _mm512_set1_ps(rowScale[row + r]);
@@ -191,6 +192,21 @@ BERTKIT_AVX512_VNNI void int8Tile(const Int8Gemm& g, const uint8_t* qa, const fl
   if (g.activation != kIdentity && !gelu) biasActivationTile(g.activation, c, g.n, nullptr, mr, nr);
 }
 
+// int8Tile computing the fewest rows that cover the tile's: 4, 8 or 12 (a row panel's last tile is often partial:
+// one 16-token sentence is 12 + 4 rows, and the zero rows past m would cost as much as real ones).
+template <bool Vnni>
+BERTKIT_AVX512_VNNI void int8TileRows(const Int8Gemm& g, const uint8_t* qa, const float* rowScale, const int32_t* rowZero,
+                                      int64_t steps, const lowp::TileJob& job) {
+  const int64_t mr = g.m - job.i * kMr;
+  if (mr > 8) {
+    int8Tile<Vnni, 12>(g, qa, rowScale, rowZero, steps, job);
+  } else if (mr > 4) {
+    int8Tile<Vnni, 8>(g, qa, rowScale, rowZero, steps, job);
+  } else {
+    int8Tile<Vnni, 4>(g, qa, rowScale, rowZero, steps, job);
+  }
+}
+
 }  // namespace
 
 void gemmInt8Avx512(const Int8Gemm& g, bool vnni) {
@@ -211,9 +227,9 @@ void gemmInt8Avx512(const Int8Gemm& g, bool vnni) {
   // as C's int32 partial sums make no round trip), and the prefetch plan for the weights.
   const lowp::Blocking blocking{.ks = 768, .ncPanels = lowp::kNcPanels, .prefetchB = reinterpret_cast<const uint8_t*>(g.b)};
   if (vnni) {
-    lowp::runBlocked(g.m, g.n, steps, [&](const lowp::TileJob& j) { int8Tile<true>(g, qa, rowScale, rowZero, steps, j); }, blocking);
+    lowp::runBlocked(g.m, g.n, steps, [&](const lowp::TileJob& j) { int8TileRows<true>(g, qa, rowScale, rowZero, steps, j); }, blocking);
   } else {
-    lowp::runBlocked(g.m, g.n, steps, [&](const lowp::TileJob& j) { int8Tile<false>(g, qa, rowScale, rowZero, steps, j); }, blocking);
+    lowp::runBlocked(g.m, g.n, steps, [&](const lowp::TileJob& j) { int8TileRows<false>(g, qa, rowScale, rowZero, steps, j); }, blocking);
   }
 }
 

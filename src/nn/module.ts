@@ -45,8 +45,24 @@ export abstract class Module {
     return out;
   }
 
+  /**
+   * Calls `fn` on this module and every descendant, as namedModules visits them but without building their paths:
+   * pipelines set eval mode before every call, where the paths' strings and arrays cost more than the walk.
+   */
+  forEachModule(fn: (module: Module) => void): void {
+    fn(this);
+    for (const value of Object.values(this)) {
+      if (value instanceof Module) value.forEachModule(fn);
+      else if (Array.isArray(value)) {
+        for (const item of value) if (item instanceof Module) item.forEachModule(fn);
+      }
+    }
+  }
+
   train(mode = true): this {
-    for (const [, m] of this.namedModules()) m.training = mode;
+    this.forEachModule((m) => {
+      m.training = mode;
+    });
     return this;
   }
 

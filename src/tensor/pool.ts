@@ -31,7 +31,8 @@ function allocate(dtype: "float32" | "float64", n: number): FloatArray {
 }
 
 class BufferPool {
-  private readonly free = new Map<string, FloatArray[]>();
+  /** Free buffers by dtype, then by class size (numeric keys: no key string to build on every take). */
+  private readonly free = { float32: new Map<number, FloatArray[]>(), float64: new Map<number, FloatArray[]>() };
   /** The whole class-sized buffer behind each buffer the pool made (what a view of it hands back). */
   private readonly whole = new WeakMap<ArrayBufferLike, FloatArray>();
   /** Memory now in the free lists: a second hand-back of the same memory is ignored. */
@@ -42,7 +43,7 @@ class BufferPool {
   take(dtype: "float32" | "float64", n: number, zero = true): FloatArray {
     if (n < POOL_MIN_ELEMENTS) return allocate(dtype, n);
     const capacity = sizeClass(n);
-    let buffer = this.free.get(`${dtype}:${capacity}`)?.pop();
+    let buffer = this.free[dtype].get(capacity)?.pop();
     if (buffer !== undefined) {
       this.stats.hits++;
       this.stats.bytesHeld -= buffer.byteLength;
@@ -62,11 +63,11 @@ class BufferPool {
     // A view of a buffer the pool made goes back whole; another buffer only when it is whole and class-sized.
     const whole = this.whole.get(buffer.buffer) ?? (buffer.byteLength === buffer.buffer.byteLength ? buffer : null);
     if (whole === null || sizeClass(whole.length) !== whole.length) return;
-    const key = `${whole instanceof Float64Array ? "float64" : "float32"}:${whole.length}`;
-    let list = this.free.get(key);
+    const lists = this.free[whole instanceof Float64Array ? "float64" : "float32"];
+    let list = lists.get(whole.length);
     if (list === undefined) {
       list = [];
-      this.free.set(key, list);
+      lists.set(whole.length, list);
     }
     list.push(whole);
     this.pooled.add(whole.buffer);
@@ -75,13 +76,15 @@ class BufferPool {
 
   /** Overwrites every pooled buffer with `value`: tests poison the pool with NaN to prove no kernel reads stale data. */
   fillFree(value: number): void {
-    for (const list of this.free.values()) for (const b of list) b.fill(value);
+    for (const lists of Object.values(this.free)) for (const list of lists.values()) for (const b of list) b.fill(value);
   }
 
   /** Drops every pooled buffer (to the GC). */
   clear(): void {
-    for (const list of this.free.values()) for (const b of list) this.pooled.delete(b.buffer);
-    this.free.clear();
+    for (const lists of Object.values(this.free)) {
+      for (const list of lists.values()) for (const b of list) this.pooled.delete(b.buffer);
+      lists.clear();
+    }
     this.stats.bytesHeld = 0;
   }
 

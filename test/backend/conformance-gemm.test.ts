@@ -113,7 +113,8 @@ describeNative("native gemm matches the reference", () => {
 
   it("the epilogue C = act(C + bias): every activation, with and without bias, packed or not, ragged edges", () => {
     const d = new Data(29);
-    for (const [m, n, k] of [[7, 64, 20], [130, 100, 390], [250, 96, 64]] as [number, number, number][]) {
+    // m = 7, 16 (12 + 4), 3: the 8- and 4-row micro-kernels of partial row panels; 130, 250: the 12-row one.
+    for (const [m, n, k] of [[7, 64, 20], [16, 100, 390], [3, 64, 300], [130, 100, 390], [250, 96, 64]] as [number, number, number][]) {
       const a = d.normal(m * k);
       const b = d.normal(n * k, 0.3);
       const bias = d.normal(n);

@@ -68,13 +68,14 @@ function makeCase(d: Data, m: number, n: number, k: number, withBias: boolean): 
 function cases(): Case[] {
   const d = new Data(91);
   const list: Case[] = [];
-  for (const m of [1, 3, 13, 37]) {
+  // Last row panels of 1, 3, 6, 1, 8 and 1 rows: the 4- and 8-row micro-kernels (full panels: the 12-row one).
+  for (const m of [1, 3, 6, 13, 20, 37]) {
     for (const n of [1, 17, 33, 100]) {
       for (const k of [1, 3, 5, 64, 257, 768]) list.push(makeCase(d, m, n, k, (m + n + k) % 2 === 0));
     }
   }
   // Several K blocks (512 values of k each), row tasks over column chunks, column tasks.
-  list.push(makeCase(d, 192, 100, 1100, true), makeCase(d, 192, 600, 300, false), makeCase(d, 40, 1000, 300, false));
+  list.push(makeCase(d, 192, 100, 1100, true), makeCase(d, 20, 100, 1100, true), makeCase(d, 192, 600, 300, false), makeCase(d, 40, 1000, 300, false));
   return list;
 }
 

@@ -80,3 +80,19 @@ describe("dropout", () => {
     expect(t1).not.toEqual(e1);
   });
 });
+
+describe("train and eval modes", () => {
+  it("reach every module, in fields and in arrays (the encoder's layers), the same ones namedModules lists", () => {
+    const model = new BertForPreTraining(makeConfig({ vocab_size: 100, hidden_size: 16, num_hidden_layers: 2, num_attention_heads: 2, intermediate_size: 32 }));
+    const all = model.namedModules().map(([, m]) => m);
+    const visited: unknown[] = [];
+    model.forEachModule((m) => visited.push(m));
+    expect(visited.length).toBe(all.length);
+    expect(visited.every((m, i) => m === all[i])).toBe(true);
+    expect(all.some((m) => m instanceof Dropout)).toBe(true);
+    model.eval();
+    expect(all.every((m) => !m.training)).toBe(true);
+    model.train();
+    expect(all.every((m) => m.training)).toBe(true);
+  });
+});
