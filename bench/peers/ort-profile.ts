@@ -49,6 +49,9 @@ export function opsOfOrtNode(op: string, inputs: number[][], outputs: number[][]
   return 2 * product(out) * a[a.length - 1];
 }
 
+/** The shapes of a trace event's inputs or outputs, each listed as {elementType: shape}. */
+const shapesOf = (list?: Record<string, number[]>[]): number[][] => (list ?? []).map((s) => Object.values(s)[0] ?? []);
+
 /** Rows per run from a trace: operator events inside every run but the first. */
 export function summarizeTrace(events: TraceEvent[]): { msPerStep: number; kernels: Record<string, OrtOpRow> } {
   const runs = events.filter((e) => e.name === "model_run").sort((x, y) => x.ts - y.ts);
@@ -59,7 +62,6 @@ export function summarizeTrace(events: TraceEvent[]): { msPerStep: number; kerne
   for (const e of events) {
     const op = e.args?.op_name;
     if (e.cat !== "Node" || !e.name.endsWith("_kernel_time") || op === undefined || e.ts < from) continue;
-    const shapesOf = (list?: Record<string, number[]>[]): number[][] => (list ?? []).map((s) => Object.values(s)[0] ?? []);
     const shapes = shapesOf(e.args?.input_type_shape);
     const ops = opsOfOrtNode(op, shapes, shapesOf(e.args?.output_type_shape));
     const key = ops > 0 ? `${op} ${JSON.stringify(shapes)}` : op;

@@ -13,8 +13,8 @@
  * register-only rate of bench/peak/run.sh for this dtype, in GOP/s) what share of the machine's peak that is.
  * Writes bench/out/where-DTYPE-BxT.md.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
 import { join } from "node:path";
 import { arg, HERE, lastJsonLine, OUT, prepareModel, ROOT, stringArg } from "./harness.js";
 import { ensureInt8Onnx } from "./low-precision.js";
@@ -90,7 +90,7 @@ function main(): void {
   if (ours === undefined || theirs === undefined) throw new Error("no rounds ran (--rounds must be at least 1)");
   const a = byFamily(ours, bertkitFamily), b = byFamily(theirs, ortFamily);
   const rate = (row: Row): string => (row.ops > 0 && row.ms > 0 ? (row.ops / row.ms / 1e6).toFixed(0) : "");
-  const cpu = execFileSync("sh", ["-c", "grep -m1 'model name' /proc/cpuinfo | cut -d: -f2"], { encoding: "utf8" }).trim();
+  const cpu = cpus()[0]?.model ?? "unknown CPU";
   const lines = [
     `${new Date().toISOString().slice(0, 10)}, ${cpu}, ${threads} threads; BERT-base forward B${batch}×T${seq}, ${dtype}; each engine's fastest of ${rounds} rounds.`,
     "",
