@@ -3,6 +3,8 @@
 // (ort-server.mjs) on the ONNX export of the same weights. Prints a Markdown table with the date and machine.
 // Both servers run throughout and take turns, cell by cell, `--repeats` times (the order alternating), so that
 // drifts of a shared VM fall on both; the table gives each cell's median and the median of the paired ratios.
+// After each cell the server is left to finish the requests still queued (its CPU time stops growing) before the
+// next cell starts, so that one server's backlog does not run during the other's cell.
 //
 //   npx tsc -p tsconfig.build.json
 //   node bench/serve/load.mjs --model DIR [--onnx DIR/model.onnx] [--seconds 10] [--repeats 3] [--threads N] [--connections 1,8,32]
@@ -12,7 +14,7 @@
 // SERVE_DTYPE=int8 serves bertkit in int8 (then give --onnx the int8 graph, bench/peers/quantize_onnx.py's output).
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -43,10 +45,38 @@ function start(script, args, env) {
     child.stderr.on("data", (c) => {
       err += c;
       const m = /LISTENING (\S+)/.exec(err);
-      if (m) resolve({ url: m[1], stop: () => child.kill("SIGTERM") });
+      if (m) resolve({ url: m[1], pid: child.pid, stop: () => child.kill("SIGTERM") });
     });
     child.on("exit", (code) => reject(new Error(`${script} exited ${code}: ${err}`)));
   });
+}
+
+/** CPU time (user + system, clock ticks) a process has used so far; null where /proc cannot tell. */
+function cpuTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" "); // fields from the 3rd (state) on
+    return Number(fields[11]) + Number(fields[12]); // utime, stime
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Waits until a server has finished the work autocannon left behind: requests still queued when a cell ends
+ * go on computing (the peer, which queues every request, for seconds at 32 clients) and would run during the
+ * other server's next cell. Idle = under 2 ticks of CPU in a quarter of a second; gives up after 60 s.
+ */
+async function settle(pid) {
+  const deadline = Date.now() + 60_000;
+  let before = cpuTicks(pid);
+  while (before !== null && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = cpuTicks(pid);
+    if (now === null || now - before < 2) return;
+    before = now;
+  }
+  if (before !== null) process.stderr.write(`server ${pid} still busy 60 s after its cell\n`);
 }
 
 async function measure(url, c) {
@@ -68,13 +98,17 @@ if (existsSync(onnx)) servers.push(["node:http + onnxruntime-node", "ort-server.
 else process.stderr.write(`no ONNX export at ${onnx}: measuring bertkit only (see the header for the export command)\n`);
 const running = [];
 for (const [name, script, args, env] of servers) running.push({ name, ...(await start(script, args, env)) });
-for (const server of running) await measure(server.url, 1); // warm-up
+for (const server of running) {
+  await measure(server.url, 1); // warm-up
+  await settle(server.pid);
+}
 const runs = []; // { name, c, repeat, rps, p50, p99, errors }
 for (const c of connections) {
   for (let repeat = 0; repeat < repeats; repeat++) {
     const order = repeat % 2 === 0 ? running : [...running].reverse();
     for (const server of order) {
       const run = { name: server.name, c, repeat, ...(await measure(server.url, c)) };
+      await settle(server.pid);
       process.stderr.write(`${run.name} c=${c} #${repeat + 1}: ${run.rps.toFixed(1)} req/s, p99 ${run.p99} ms\n`);
       runs.push(run);
     }

@@ -88,6 +88,44 @@ describe("Scheduler", () => {
     expect(events).toEqual(expected);
   });
 
+  it("off this thread, closed-loop clients come together into one batch, not a large and a small one alternating", async () => {
+    // Eight clients, each sending its next request once answered; one of them starts first, alone. Starting each
+    // batch as the last one's results arrive, with whatever waits, would alternate batches of 7 and 1 for good; a
+    // batch that ends holds the next until as many requests wait as it had, so the eight come together.
+    const s = new Scheduler({ ...options, maxWaitMs: 0, offThread: true });
+    const { batches, submit } = recordingLane(s, 20);
+    const client = async (id: number): Promise<void> => {
+      for (let round = 0; round < 5; round++) await submit(id);
+    };
+    const first = client(0);
+    await new Promise((resolve) => setImmediate(resolve)); // client 0's batch is computing
+    await Promise.all([first, ...Array.from({ length: 7 }, (_, i) => client(i + 1))]);
+    expect(batches.map((b) => b.length)).toEqual([1, 7, 8, 8, 8, 8]);
+  });
+
+  it("a held batch starts after a quarter of the last batch's time when fewer requests come", async () => {
+    const s = new Scheduler({ ...options, maxWaitMs: 0, offThread: true });
+    const { batches, submit } = recordingLane(s, 40);
+    const starts: number[] = [];
+    const lane = s.lane(async (items: number[]) => {
+      starts.push(performance.now());
+      return items;
+    });
+    await Promise.all([submit(1), submit(2), submit(3)]); // one batch of 3, about 40 ms
+    const asked = performance.now();
+    expect(await lane.submit([4], 1)).toEqual([4]); // 1 < 3 tokens: held, then run alone
+    expect(batches.map((b) => b.length)).toEqual([3]);
+    expect(starts[0] - asked).toBeGreaterThanOrEqual(5);
+    expect(starts[0] - asked).toBeLessThan(40);
+  });
+
+  it("a batch that starts on an idle scheduler takes everything waiting, up to maxBatchTokens", async () => {
+    const s = new Scheduler({ ...options, maxWaitMs: 0, offThread: true });
+    const { batches, submit } = recordingLane(s);
+    await Promise.all(Array.from({ length: 9 }, (_, i) => submit(i)));
+    expect(batches.map((b) => b.length)).toEqual([9]);
+  });
+
   it("a failed batch is rerun request by request before the next batch starts, also off this thread", async () => {
     const s = new Scheduler({ ...options, maxWaitMs: 0, offThread: true });
     const { batches, submit } = recordingLane(s, 1);
