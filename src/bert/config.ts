@@ -80,6 +80,7 @@ export function makeConfig(overrides: Partial<BertConfig> = {}): BertConfig {
 
 /** bert-base-shaped configs at the usual sizes (intermediate = 4 × hidden, head size 64). */
 export function presetConfig(name: PresetName, overrides: Partial<BertConfig> = {}): BertConfig {
+  if (!isPresetName(name)) throw new InputError(`unknown preset "${String(name)}": use one of ${Object.keys(PRESETS).join(", ")}`);
   const [layers, hidden, heads] = PRESETS[name];
   return makeConfig({ num_hidden_layers: layers, hidden_size: hidden, num_attention_heads: heads, intermediate_size: 4 * hidden, ...overrides });
 }

@@ -1,16 +1,17 @@
 /**
  * Initialisers, as Hugging Face's `BertPreTrainedModel._init_weights` uses them — and deferred draws for loaders:
- * a model built inside `deferNormalDraws` notes where each normal draw lies in the random stream and skips past it,
- * so a checkpoint that replaces a weight costs no draw (about half of loading BERT-base went to drawing weights that
- * were overwritten), while `drawPending` makes the ones it did not replace (a new head) exactly as they would have
+ * a model built inside `deferNormalDraws` marks where each normal draw lies in the random stream and skips past it
+ * (lazily: `Rng.skipNormals`), so a checkpoint that replaces a weight costs no draw and, for inference, no step of the
+ * stream either (about half of loading BERT-base went to drawing weights that were overwritten, then a quarter to
+ * stepping past them), while `drawPending` makes the ones it did not replace (a new head) exactly as they would have
  * been drawn: the same model, bit for bit, as building it eagerly and then loading.
  */
-import { Rng } from "../tensor/random.js";
+import { Rng, type RngMark } from "../tensor/random.js";
 import type { Parameter } from "./parameter.js";
 
 /** A normal draw not made yet: where it lies in the stream, its scale, and what the initialiser does after it. */
 interface PendingDraw {
-  at: number[];
+  at: RngMark;
   std: number;
   then: (() => void) | undefined;
 }
@@ -31,7 +32,7 @@ export function normal_(p: Parameter, std: number, rng: Rng, then?: () => void):
     draw(p, std, rng, then);
     return;
   }
-  pending.set(p, { at: rng.state(), std, then });
+  pending.set(p, { at: rng.mark(), std, then });
   rng.skipNormals(p.data.length);
 }
 
@@ -64,6 +65,6 @@ export function drawPending(params: Iterable<Parameter>): void {
     const d = pending.get(p);
     if (d === undefined) continue;
     pending.delete(p);
-    draw(p, d.std, Rng.fromState(d.at), d.then);
+    draw(p, d.std, Rng.fromMark(d.at), d.then);
   }
 }

@@ -197,7 +197,7 @@ export class Linear extends Module {
     const { rng, std } = this.init;
     const n = this.outFeatures;
     const k = this.inFeatures;
-    const at = rng.state();
+    const at = rng.mark();
     rng.skipNormals(n * k);
     pendingDraws++;
     let pending = true;
@@ -209,12 +209,12 @@ export class Linear extends Module {
     };
     return {
       make: (into) => {
-        convertInto(into, drawNormal(scratchFor(n * k), Rng.fromState(at), std));
+        convertInto(into, drawNormal(scratchFor(n * k), Rng.fromMark(at), std));
         settle();
       },
       // Kept in float32 (`keepFloat32`): the same normals, into the layer's own array; the scratch is not needed.
       float: () => {
-        const w = drawNormal(new Float32Array(n * k), Rng.fromState(at), std);
+        const w = drawNormal(new Float32Array(n * k), Rng.fromMark(at), std);
         settle();
         return w;
       },

@@ -18,6 +18,10 @@ export class Rng {
   // null keeps each new double in a fresh heap box, where a number-only field is updated in place.
   private spare = 0;
   private hasSpare = false;
+  // Normals skipped but not stepped past yet (see skipNormals), counted from `skipped`'s base state, which is this
+  // generator's state words and spare until the skip is applied.
+  private lazyNormals = 0;
+  private skipped: SkipRun | null = null;
 
   constructor(seed: number) {
     // Expand the seed with splitmix32 so that nearby seeds give unrelated streams.
@@ -40,6 +44,7 @@ export class Rng {
    * value when there is one. `Rng.fromState(rng.state())` continues the stream exactly where `rng` is.
    */
   state(): number[] {
+    this.settle();
     const words = [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
     return this.hasSpare ? [...words, this.spare] : words;
   }
@@ -47,6 +52,8 @@ export class Rng {
   /** Puts this generator back to a state from `state()` (in place: every holder of it continues from there). */
   restore(state: readonly number[]): this {
     checkState(state);
+    this.lazyNormals = 0;
+    this.skipped = null;
     this.s0 = state[0] | 0;
     this.s1 = state[1] | 0;
     this.s2 = state[2] | 0;
@@ -63,6 +70,7 @@ export class Rng {
 
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number {
+    if (this.lazyNormals !== 0) this.settle();
     const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0;
     const t = this.s1 << 9;
     this.s2 ^= this.s0;
@@ -86,6 +94,7 @@ export class Rng {
 
   /** Standard normal (Box–Muller, caching the second value). */
   normal(): number {
+    if (this.lazyNormals !== 0) this.settle();
     if (this.hasSpare) {
       this.hasSpare = false;
       return this.spare;
@@ -100,11 +109,42 @@ export class Rng {
   }
 
   /**
+   * Moves past `count` normals exactly as `count` calls of `normal()` would, lazily: the stream is stepped only
+   * when something reads it next (a draw, `state()`), and a `mark()` taken meanwhile is stepped to only when
+   * `Rng.fromMark` needs it. A model loaded from a checkpoint skips every weight it then overwrites (110 M normals
+   * for BERT-base, about a quarter of a one-sentence `bertkit embed`); inference never reads the stream again,
+   * so it never pays for them.
+   */
+  skipNormals(count: number): void {
+    if (count <= 0) return;
+    this.skipped ??= new SkipRun(this.state());
+    this.lazyNormals += count;
+  }
+
+  /** Where the stream is now, skipped normals included, for `Rng.fromMark`: cheap, it steps nothing. */
+  mark(): RngMark {
+    return this.skipped === null ? { state: this.state(), run: null, normals: 0 } : { state: [], run: this.skipped, normals: this.lazyNormals };
+  }
+
+  /** A generator that continues from a mark: the same stream as `mark()`'s generator had there. */
+  static fromMark(mark: RngMark): Rng {
+    return mark.run === null ? Rng.fromState(mark.state) : Rng.fromState(mark.run.stateAt(mark.normals));
+  }
+
+  /** Applies the lazy skip. */
+  private settle(): void {
+    if (this.skipped === null) return;
+    const state = this.skipped.stateAt(this.lazyNormals);
+    this.restore(state);
+  }
+
+  /**
    * Advances past `count` normals exactly as `count` calls of `normal()` would, without computing them: two
    * uniforms (the first redrawn while 0) per pair, the second normal kept as the spare. About ten times cheaper
    * than drawing; test/bert/low-precision.test.ts pins it.
    */
-  skipNormals(count: number): void {
+  stepNormals(count: number): void {
+    this.settle();
     let left = count;
     if (left > 0 && this.hasSpare) {
       this.hasSpare = false;
@@ -142,6 +182,38 @@ export class Rng {
       [items[i], items[j]] = [items[j], items[i]];
     }
     return items;
+  }
+}
+
+/** A position in a stream, possibly past normals skipped lazily: see `Rng.mark`. */
+export interface RngMark {
+  readonly state: readonly number[];
+  readonly run: SkipRun | null;
+  readonly normals: number;
+}
+
+/**
+ * One run of lazy skips from a base state. Marks within it are resolved by a cursor that steps forward from the
+ * last one resolved, so resolving them in stream order (as loaders make deferred draws: construction order) costs
+ * one pass up to the last, not one pass per mark.
+ */
+class SkipRun {
+  private cursor: Rng;
+  private cursorNormals = 0;
+
+  constructor(private readonly base: readonly number[]) {
+    this.cursor = Rng.fromState(base);
+  }
+
+  /** The stream's state `normals` normals past the base. */
+  stateAt(normals: number): number[] {
+    if (normals < this.cursorNormals) {
+      this.cursor = Rng.fromState(this.base);
+      this.cursorNormals = 0;
+    }
+    this.cursor.stepNormals(normals - this.cursorNormals);
+    this.cursorNormals = normals;
+    return this.cursor.state();
   }
 }
 

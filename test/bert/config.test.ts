@@ -21,6 +21,11 @@ describe("BertConfig", () => {
     expect(c.hidden_size / c.num_attention_heads).toBe(64);
   });
 
+  it("refuses an unknown preset with the list of presets (a caller without types can pass any string)", () => {
+    const name: string = "huge";
+    expect(() => presetConfig(name as "base")).toThrow('unknown preset "huge": use one of tiny, mini, small, medium, base, large');
+  });
+
   it("builds bert-mini with the parameter count of the real checkpoint", () => {
     // 11,267,900: the sum of the tensor sizes in gutenberg-mini's model.safetensors (tied decoder counted once).
     const m = createModel("BertForPreTraining", presetConfig("mini"));
