@@ -4,7 +4,7 @@
  * `maxBatchTokens` tokens (a single request larger than that runs alone). When the scheduler is idle, the first
  * request waits at most `maxWaitMs` for company (0: until the requests already received are parsed — the end of the
  * event loop's current turn); while batches compute, new requests queue and form the next batch. After a batch of n
- * tokens, the next waits until n tokens wait, for at most a quarter of that batch's compute time (`held`): the
+ * requests, the next waits until n requests wait, for at most a quarter of that batch's compute time (`held`): the
  * clients just answered send their next requests together. Between batches it yields to the event loop
  * (setImmediate), so HTTP connections are accepted and answered even when batches compute on this thread.
  *
@@ -52,8 +52,8 @@ export class Scheduler {
   private active = 0;
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
-  /** After a batch: its tokens, and until when (performance.now() ms) the next batch may wait for as many. */
-  private hold: { tokens: number; until: number } | null = null;
+  /** After a batch: its requests, and until when (performance.now() ms) the next batch may wait for as many. */
+  private hold: { requests: number; until: number } | null = null;
   private admitted = 0;
   private batches = 0;
   private readonly observers: Array<(requests: number, tokens: number) => void> = [];
@@ -112,6 +112,10 @@ export class Scheduler {
     return this.lanes.reduce((n, lane) => n + lane.waitingTokens(), 0);
   }
 
+  private waitingRequests(): number {
+    return this.lanes.reduce((n, lane) => n + lane.waitingRequests(), 0);
+  }
+
   /** Starts batches while there is work and a free slot, unless the next batch is held (see `held`). */
   private pump(): void {
     if (this.timer !== null) clearTimeout(this.timer);
@@ -126,23 +130,23 @@ export class Scheduler {
     for (let lane = this.next(); lane !== null && this.active < (this.options.parallel ?? 1); lane = this.next()) {
       this.active++;
       const started = performance.now();
-      let tokens = 0;
+      let requests = 0;
       let freed = false;
       const free = (): void => {
         if (freed) return;
         freed = true;
         this.active--;
         const now = performance.now();
-        this.hold = { tokens, until: now + (now - started) * HOLD_SHARE };
+        this.hold = { requests, until: now + (now - started) * HOLD_SHARE };
         // Off this thread, the next batch starts now; on it, the event loop first accepts connections and parses requests.
         if (this.options.offThread === true) this.pump();
         else setImmediate(() => this.pump());
       };
-      const recordTokens = (requests: number, batchTokens: number): void => {
-        tokens = batchTokens;
-        record(requests, batchTokens);
+      const recordRequests = (batchRequests: number, tokens: number): void => {
+        requests = batchRequests;
+        record(batchRequests, tokens);
       };
-      void lane.runBatch(this.options.maxBatchTokens, recordTokens, free).finally(free);
+      void lane.runBatch(this.options.maxBatchTokens, recordRequests, free).finally(free);
     }
   }
 
@@ -152,16 +156,17 @@ export class Scheduler {
    * arrive together soon after the answers. Starting at once with whatever else waits splits them into a large
    * batch and a small one that alternate for good — at 32 clients on BERT-base, 31 and 1 — and the small batch
    * costs nearly a whole pass over the weights for little work (while the main thread answers the large one).
-   * So after a batch of n tokens, the next starts once n tokens wait (at the end of the event loop's turn in which
-   * they arrived), a full batch waits, or a quarter of the finished batch's compute time has passed: then it takes
-   * what there is. Sets the timer for that deadline while it holds.
+   * So after a batch of n requests, the next starts once n requests wait (at the end of the event loop's turn in
+   * which they arrived), a full batch waits, or a quarter of the finished batch's compute time has passed: then it
+   * takes what there is. Requests, not tokens: one client's next request may be shorter than its last, and must not
+   * wait. Sets the timer for that deadline while it holds.
    */
   private held(): boolean {
     const hold = this.hold;
     if (hold === null) return false;
-    const waiting = this.waitingTokens();
+    const waiting = this.waitingRequests();
     const left = hold.until - performance.now();
-    if (waiting > 0 && waiting < hold.tokens && waiting < this.options.maxBatchTokens && left > 0) {
+    if (waiting > 0 && waiting < hold.requests && this.waitingTokens() < this.options.maxBatchTokens && left > 0) {
       this.timer = setTimeout(() => {
         this.hold = null;
         this.pump();

@@ -119,6 +119,18 @@ describe("Scheduler", () => {
     expect(starts[0] - asked).toBeLessThan(40);
   });
 
+  it("holds for requests, not tokens: one client's shorter next request starts at once", async () => {
+    // After a batch of one 10-token request (40 ms), a 2-token request comes, and 5 ms later another. Held for
+    // tokens, the first would wait (2 < 10) and the two would share a batch; held for requests, it starts at once.
+    const s = new Scheduler({ ...options, maxWaitMs: 0, offThread: true });
+    const { batches, submit } = recordingLane(s, 40);
+    await submit(1, 10);
+    const second = submit(2, 2);
+    const third = new Promise<number[]>((resolve) => setTimeout(() => resolve(submit(3, 2)), 5));
+    await Promise.all([second, third]);
+    expect(batches).toEqual([[1], [2], [3]]);
+  });
+
   it("a batch that starts on an idle scheduler takes everything waiting, up to maxBatchTokens", async () => {
     const s = new Scheduler({ ...options, maxWaitMs: 0, offThread: true });
     const { batches, submit } = recordingLane(s);
