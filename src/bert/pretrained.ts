@@ -110,6 +110,7 @@ export function loadPretrained(dir: string, options: LoadPretrainedOptions = {})
       shape: (name: string) => shapes.get(name) ?? [],
       read: (name: string) => file.read(name),
       readStored: (name: string) => file.readStored(name),
+      fresh: true,
     };
     if (dtype === "fp32") {
       // Only the parameters the checkpoint lacks (a new head) are drawn, as building eagerly would have drawn them.

@@ -43,6 +43,11 @@ export interface TensorSource {
   read(name: string): TensorData;
   /** BF16 as bits and I8 as int8; other dtypes as `read`. */
   readStored(name: string): StoredTensorData;
+  /**
+   * `read` returns arrays that nothing else holds (decoded from a file just now), so a parameter may keep the
+   * array itself rather than a copy. Not so for tensors the caller passed in (`loadStateDict`).
+   */
+  readonly fresh?: boolean;
 }
 
 /** The suffix of an int8 weight's per-channel scales: `<layer>.weight_scale` (F32, (out)) beside `<layer>.weight` (I8). */
@@ -144,7 +149,7 @@ export function loadTensors(model: Module, source: TensorSource, options: LoadOp
     if (!sameShape(source.shape(name), shape)) {
       throw new FormatError(`${options.source}: tensor "${key}" has shape ${fmt(source.shape(name))} in the file but ${fmt(shape)} in the model; check config.json`);
     }
-    if (slot.kind === "param") setParameter(slot.param, key, source.read(name), options.source);
+    if (slot.kind === "param") setParameter(slot.param, key, source.read(name), options.source, source.fresh === true);
     else {
       slot.layer.setLowPrecision(lowPrecisionWeight(slot.layer, key, source.readStored(name), scales.get(key), source, options.source));
       options.onLowPrecisionLoaded?.(slot.layer);
@@ -153,9 +158,12 @@ export function loadTensors(model: Module, source: TensorSource, options: LoadOp
   return { newlyInitialized, unused };
 }
 
-function setParameter(param: Parameter, key: string, value: TensorData, file: string): void {
+/** Fills `param` from a checkpoint tensor: keeps a `fresh` float32 array itself (no copy), else copies. */
+function setParameter(param: Parameter, key: string, value: TensorData, file: string, fresh: boolean): void {
   if (value.dtype !== "float32") throw new FormatError(`${file}: tensor "${key}" is ${value.dtype}; parameters must be floating point`);
-  param.data.set(value.data);
+  // The shapes were checked against the slot's; the parameter's own buffer, never written (see pool.ts), goes to the GC.
+  if (fresh && param.data instanceof Float32Array && value.data.length === param.size) param.data = value.data;
+  else param.data.set(value.data);
   cancelPendingDraw(param);
   param.markModified();
 }

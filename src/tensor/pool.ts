@@ -43,17 +43,19 @@ class BufferPool {
   take(dtype: "float32" | "float64", n: number, zero = true): FloatArray {
     if (n < POOL_MIN_ELEMENTS) return allocate(dtype, n);
     const capacity = sizeClass(n);
-    let buffer = this.free[dtype].get(capacity)?.pop();
-    if (buffer !== undefined) {
-      this.stats.hits++;
-      this.stats.bytesHeld -= buffer.byteLength;
-      this.pooled.delete(buffer.buffer);
-    } else {
+    const reused = this.free[dtype].get(capacity)?.pop();
+    if (reused === undefined) {
+      // A new buffer is zero already. Filling it would touch every page of it now: a model's parameters, which a
+      // loader then replaces with the checkpoint's arrays (state-dict.ts), would cost their size in memory twice.
       this.stats.misses++;
-      buffer = allocate(dtype, capacity);
+      const buffer = allocate(dtype, capacity);
       this.whole.set(buffer.buffer, buffer);
+      return capacity === n ? buffer : buffer.subarray(0, n);
     }
-    const view = capacity === n ? buffer : buffer.subarray(0, n);
+    this.stats.hits++;
+    this.stats.bytesHeld -= reused.byteLength;
+    this.pooled.delete(reused.buffer);
+    const view = capacity === n ? reused : reused.subarray(0, n);
     return zero ? view.fill(0) : view;
   }
 

@@ -62,4 +62,16 @@ describe("deferred initialisation while loading", () => {
     expect(second.weight.data.every((x) => x === 7)).toBe(true);
     expect(eagerSecond.weight.data.some((x) => x !== 7)).toBe(true);
   });
+
+  it("loadStateDict copies the caller's tensors: the model and the caller's map do not share memory", () => {
+    const tensors = readSafetensors(join(DIR, "model.safetensors")).tensors;
+    const model = createModel("BertForPreTraining", readConfig(join(DIR, "config.json")));
+    loadStateDict(model, tensors, { source: DIR, allowNewHead: false });
+    const given = tensors.get("bert.embeddings.word_embeddings.weight");
+    const [, param] = model.namedParameters().find(([name]) => name === "bert.embeddings.word_embeddings.weight") ?? [];
+    if (given === undefined || param === undefined) throw new Error("the checkpoint or the model lacks the word embeddings");
+    const before = given.data[0];
+    param.data[0] = before + 1;
+    expect(given.data[0]).toBe(before);
+  });
 });
