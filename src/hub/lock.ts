@@ -4,7 +4,8 @@
  * empty file left by Python's filelock, which locks with flock instead) is stale and taken over. Correctness
  * does not rest on the lock alone: blobs appear by atomic rename of a complete, verified file.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { InputError } from "../errors.js";
 
@@ -17,17 +18,64 @@ function alive(pid: number): boolean {
   }
 }
 
-function owner(path: string): number | null {
+/** Who holds the lock file: a pid, "foreign" (empty or not a pid: Python's filelock), or "gone" (no file now). */
+function owner(path: string): number | "foreign" | "gone" {
+  let text: string;
   try {
-    const text = readFileSync(path, "utf8").trim();
-    return /^\d+$/.test(text) ? Number(text) : null;
-  } catch {
-    return null;
+    text = readFileSync(path, "utf8").trim();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "gone";
+    throw error;
   }
+  return /^\d+$/.test(text) ? Number(text) : "foreign";
+}
+
+/**
+ * Removes a stale lock file: renames it to a name of our own first (only one process can), then checks that what it
+ * took is still stale. A waiter that removed the path outright could remove a fresh lock that another process
+ * created after the check, and both would hold the lock; one taken by mistake here is linked back.
+ */
+function removeStale(path: string): void {
+  const taken = `${path}.stale-${process.pid}-${randomBytes(4).toString("hex")}`;
+  try {
+    renameSync(path, taken);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return;
+    throw error;
+  }
+  const pid = owner(taken);
+  if (typeof pid === "number" && alive(pid)) {
+    try {
+      linkSync(taken, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+  }
+  rmSync(taken, { force: true });
 }
 
 export interface FileLock {
   release(): void;
+}
+
+/**
+ * Creates `path` holding our pid, or returns false when it exists. The pid is written to a file of our own first and
+ * that file linked to `path`, so the lock appears with its content: created empty and then written, it could be seen
+ * empty by another process — which takes an empty lock for Python's, stale, removes it and downloads too (two
+ * processes then wrote one `.incomplete` file, and the second found it renamed away under it).
+ */
+function createLockFile(path: string): boolean {
+  const own = `${path}.${process.pid}-${randomBytes(4).toString("hex")}`;
+  writeFileSync(own, `${process.pid}\n`);
+  try {
+    linkSync(own, path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  } finally {
+    rmSync(own, { force: true });
+  }
 }
 
 /** Waits (polling every `pollMs`) until the lock is ours; gives up after `timeoutMs`. */
@@ -37,19 +85,17 @@ export async function acquireLock(path: string, options: { timeoutMs?: number; p
   const started = Date.now();
   mkdirSync(dirname(path), { recursive: true });
   for (;;) {
-    try {
-      writeFileSync(path, `${process.pid}\n`, { flag: "wx" });
+    if (createLockFile(path)) {
       return {
         release: () => {
           if (owner(path) === process.pid) rmSync(path, { force: true });
         },
       };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     const pid = owner(path);
-    if (pid === null || !alive(pid)) {
-      rmSync(path, { force: true }); // stale: its owner died, or it is not ours (Python's flock file)
+    if (pid === "gone") continue; // released since we tried: try again now
+    if (pid === "foreign" || !alive(pid)) {
+      removeStale(path); // its owner died, or it is not ours (Python's flock file)
       continue;
     }
     if (Date.now() - started > timeoutMs) {
