@@ -21,7 +21,7 @@
 import { BertkitError } from "../errors.js";
 import { OverloadedError } from "./errors.js";
 
-/** How long, as a share of a finished batch's compute time, the next batch may wait for as many tokens (see `held`). */
+/** How long, as a share of a finished batch's compute time, the next batch may wait for as many requests (see `held`). */
 const HOLD_SHARE = 0.25;
 
 export interface SchedulerOptions {
